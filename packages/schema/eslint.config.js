@@ -1,0 +1,3 @@
+import { browserSafe, config } from "@telemetry/eslint-config";
+
+export default [...config, ...browserSafe];

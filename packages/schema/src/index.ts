@@ -1,0 +1,17 @@
+export { EventType, EVENT_TYPES, isEventType } from "./event-type.js";
+export {
+  eventSchema,
+  eventInputSchema,
+  metricsSchema,
+  timestampSchema,
+  EVENT_FIELDS,
+  type TelemetryEvent,
+  type EventInput,
+  type EventMetrics,
+  type EventAttributes,
+} from "./event-schema.js";
+export { EventValidationError, type ValidationIssue } from "./errors.js";
+export { createEvent } from "./create-event.js";
+export { parseEvent, safeParseEvent, type SafeParseResult } from "./parse-event.js";
+export { serializeEvent } from "./serialize-event.js";
+export { eventJsonSchema } from "./json-schema.js";

@@ -1,0 +1,24 @@
+// Read-side validation: strict about the known fields, keeps unknown ones.
+import * as z from "zod/mini";
+import { EventValidationError } from "./errors.js";
+import { eventSchema, type TelemetryEvent } from "./event-schema.js";
+import { toValidationIssues } from "./issues.js";
+
+export type SafeParseResult = { success: true; data: TelemetryEvent } | { success: false; error: EventValidationError };
+
+/** Validates a decoded JSON value as a stored event. Never throws. */
+export function safeParseEvent(value: unknown): SafeParseResult {
+  const result = z.safeParse(eventSchema, value);
+  if (result.success) return { success: true, data: result.data };
+  return { success: false, error: new EventValidationError(toValidationIssues(result.error.issues, value)) };
+}
+
+/**
+ * Validates a decoded JSON value as a stored event.
+ * @throws {EventValidationError} naming every bad field path.
+ */
+export function parseEvent(value: unknown): TelemetryEvent {
+  const result = safeParseEvent(value);
+  if (!result.success) throw result.error;
+  return result.data;
+}

@@ -1,0 +1,3 @@
+export { testdir } from "./testdir.js";
+export { withTmpfs, type TmpfsHandle } from "./tmpfs.js";
+export { fixturePath } from "./fixtures.js";
