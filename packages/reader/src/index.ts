@@ -1,0 +1,12 @@
+export { readEvents, type ReadOptions } from "./read-events.js";
+export { queryEvents, type QueryOptions } from "./query-events.js";
+export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";
+export type { Checkpoint, FileIdentity } from "./checkpoint.js";
+export { summarizeRuns, type RunSummary } from "./summarize-runs.js";
+export { rollupCosts, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
+export { InvalidLineError, type InvalidLine, type InvalidLineKind } from "./invalid-line.js";
+export { LogNotFoundError } from "./log-not-found-error.js";
+export { InvalidQueryError } from "./invalid-query-error.js";
+export { CheckpointNotFoundError, InvalidCheckpointError } from "./follow-errors.js";
+export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type ParsedLine } from "./chunk-parser.js";
+export { parseJsonl, type ParsedText } from "./parse-text.js";

@@ -1,0 +1,142 @@
+// Filtered reads of a log: exact field matches, a time window and a
+// predicate, oldest or newest first, with a byte-level pre-filter that skips
+// JSON.parse for lines that cannot match.
+import type { EventType, TelemetryEvent } from "@telemetry/schema";
+import { DEFAULT_MAX_LINE_BYTES } from "./chunk-parser.js";
+import { compareInstants, toInstant, type Instant } from "./instant.js";
+import { InvalidQueryError } from "./invalid-query-error.js";
+import { InvalidLineError, type InvalidLine } from "./invalid-line.js";
+import { createLinePrefilter } from "./line-prefilter.js";
+import { closeAll, openLogFiles } from "./open-log.js";
+import { readLinesBackward } from "./read-backward.js";
+import { parseFileHandle, READ_CHUNK_BYTES } from "./read-file.js";
+import type { ReadOptions } from "./read-events.js";
+
+/** The wire fields a query can match exactly. */
+const EXACT_FIELDS = ["run_id", "task_id", "phase", "agent_role", "tool", "mode", "status"] as const;
+
+export interface QueryOptions extends ReadOptions {
+  /** One event type or any of several. */
+  readonly event?: EventType | readonly EventType[];
+  readonly run_id?: string;
+  readonly task_id?: string;
+  readonly phase?: string;
+  readonly agent_role?: string;
+  readonly tool?: string;
+  readonly mode?: string;
+  readonly status?: string;
+  /** Events at or after this instant (a Date or an ISO 8601 string with an offset). */
+  readonly since?: Date | string;
+  /** Events strictly before this instant, so consecutive windows never share an event. */
+  readonly until?: Date | string;
+  /** Any further condition, applied after the others. */
+  readonly where?: (event: TelemetryEvent) => boolean;
+  /** Stop after this many matches. Default: no limit. */
+  readonly limit?: number;
+  /**
+   * `"asc"` (default): write order, oldest first. `"desc"`: newest first,
+   * reading files newest first and each file from its end, so
+   * `{ order: "desc", limit: N }` reads only as far back as the newest N.
+   */
+  readonly order?: "asc" | "desc";
+}
+
+function instantOption(option: "since" | "until", value: Date | string | undefined): Instant | undefined {
+  if (value === undefined) return undefined;
+  const instant = toInstant(value);
+  if (instant === undefined) throw new InvalidQueryError(option, `expected a valid Date or ISO 8601 timestamp, received ${JSON.stringify(String(value))}`);
+  return instant;
+}
+
+/** Validates the options once and returns the event-level predicate. */
+function compileMatcher(options: QueryOptions): (event: TelemetryEvent) => boolean {
+  const types = options.event === undefined ? undefined : new Set<string>(typeof options.event === "string" ? [options.event] : options.event);
+  const exact = EXACT_FIELDS.flatMap((field) => {
+    const value = options[field];
+    return value === undefined ? [] : [[field, value] as const];
+  });
+  const since = instantOption("since", options.since);
+  const until = instantOption("until", options.until);
+  const where = options.where;
+  return (event) => {
+    if (types !== undefined && !types.has(event.event)) return false;
+    for (const [field, value] of exact) if (event[field] !== value) return false;
+    if (since !== undefined || until !== undefined) {
+      const at = toInstant(event.ts);
+      if (at === undefined) return false;
+      if (since !== undefined && compareInstants(at, since) < 0) return false;
+      if (until !== undefined && compareInstants(at, until) >= 0) return false;
+    }
+    return where === undefined || where(event);
+  };
+}
+
+/** The values every matching line must hold: the exact-match fields and a single event type. */
+function prefilterValues(options: QueryOptions): string[] {
+  const values: string[] = [];
+  for (const field of EXACT_FIELDS) {
+    const value = options[field];
+    if (value !== undefined) values.push(value);
+  }
+  if (typeof options.event === "string") values.push(options.event);
+  else if (options.event?.length === 1) values.push(options.event[0]!);
+  return values;
+}
+
+/**
+ * Returns the events of the log at `path` (rotated files included unless
+ * `rotated: false`) that match every given condition. Damaged lines are
+ * handled as by `readEvents`, except that a line the pre-filter proves cannot
+ * match is skipped unread, so its damage (other than a torn tail or an overlong
+ * line) is not reported.
+ * @throws {InvalidQueryError} for a `since`/`until` that is not an instant, or a bad `limit`.
+ * @throws {LogNotFoundError} when neither the file nor a rotated file exists.
+ * @throws {InvalidLineError} in strict mode.
+ */
+export async function queryEvents(path: string, options: QueryOptions = {}): Promise<TelemetryEvent[]> {
+  const matches = compileMatcher(options);
+  const limit = options.limit ?? Infinity;
+  if (!(limit >= 0) || (limit !== Infinity && !Number.isInteger(limit))) {
+    throw new InvalidQueryError("limit", `expected a non-negative integer, received ${String(options.limit)}`);
+  }
+  const found: TelemetryEvent[] = [];
+  if (limit === 0) return found;
+  const prefilter = createLinePrefilter(prefilterValues(options));
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const invalid = (issue: InvalidLine): void => {
+    if (options.strict) throw new InvalidLineError(issue);
+    options.onInvalid?.(issue);
+  };
+  const files = await openLogFiles(path, options.rotated ?? true);
+  try {
+    if (options.order === "desc") {
+      for (const { file, handle } of files.reverse()) {
+        const { size } = await handle.stat();
+        for await (const item of readLinesBackward(handle, size, { file, maxLineBytes, chunkBytes: READ_CHUNK_BYTES, prefilter })) {
+          if (item.type === "invalid") {
+            if (options.strict || options.onInvalid) invalid(await item.issue());
+          } else if (matches(item.result.event)) {
+            found.push(item.result.event);
+            if (found.length >= limit) return found;
+          }
+        }
+      }
+      return found;
+    }
+    for (const { file, handle } of files) {
+      for await (const items of parseFileHandle(handle, prefilter === undefined ? { file, maxLineBytes } : { file, maxLineBytes, prefilter })) {
+        for (const item of items) {
+          if (item.type === "invalid") {
+            invalid(item.issue);
+          } else if (matches(item.event)) {
+            found.push(item.event);
+            if (found.length >= limit) return found;
+          }
+        }
+      }
+    }
+    return found;
+  } finally {
+    await closeAll(files);
+  }
+}

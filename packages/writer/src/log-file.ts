@@ -1,0 +1,227 @@
+// The file a writer appends to: opening (with mode and durable directory
+// entries), noticing a rotation by another process (inode changed), rotating
+// under the cross-process lock, torn-tail repair, and whole-batch writes.
+import {
+  closeSync,
+  fchmodSync,
+  fdatasync,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  statSync,
+  writeSync,
+  constants,
+} from "node:fs";
+import { dirname, resolve } from "node:path";
+import { promisify } from "node:util";
+import { osCodeOf, WriterError, wrapOsError } from "./errors.js";
+import { fsyncDirectory, fsyncDirectorySync } from "./directory-sync.js";
+import type { ResolvedOptions } from "./options.js";
+import { shiftFilesSync } from "./rotation.js";
+import { withRotationLock } from "./rotation-lock.js";
+import { hasTornTail } from "./torn-tail.js";
+
+const fdatasyncAsync = promisify(fdatasync);
+const NEWLINE = Buffer.from("\n");
+// O_APPEND makes each write(2) land at the end of the file as one unit, even
+// with other processes appending; read access lets us inspect the last byte.
+const OPEN_EXISTING = constants.O_RDWR | constants.O_APPEND;
+const OPEN_NEW = OPEN_EXISTING | constants.O_CREAT | constants.O_EXCL;
+
+/** Directories from `dir` up to (and including) the parent of `firstCreated`. */
+function createdDirectoryParents(dir: string, firstCreated: string): string[] {
+  const dirs = [dir];
+  for (let d = dir; d !== firstCreated && dirname(d) !== d; ) {
+    d = dirname(d);
+    dirs.push(d);
+  }
+  if (!dirs.includes(dirname(firstCreated))) dirs.push(dirname(firstCreated));
+  return dirs;
+}
+
+export class LogFile {
+  readonly path: string;
+  private readonly dir: string;
+  private readonly options: ResolvedOptions;
+  private fd = -1;
+  private ino = 0;
+  private dev = 0;
+  /** The file may end in a fragment: check the last byte before the next write. */
+  private repairNeeded = false;
+  /** Written since the last fdatasync. */
+  private dirty = false;
+  /** Directories holding entries we created and have not yet made durable. */
+  private readonly dirsToSync = new Set<string>();
+
+  constructor(options: ResolvedOptions) {
+    this.options = options;
+    this.path = resolve(options.path);
+    this.dir = dirname(this.path);
+  }
+
+  get isDirty(): boolean {
+    return this.dirty;
+  }
+
+  /** Opens (creating the file and its parents) and makes the new entries durable. */
+  async open(): Promise<void> {
+    this.openSync();
+    await this.syncDirectories();
+  }
+
+  private openSync(): void {
+    let firstCreated: string | undefined;
+    try {
+      firstCreated = mkdirSync(this.dir, { recursive: true });
+    } catch (error) {
+      throw wrapOsError(error, "creating directory", this.dir);
+    }
+    if (firstCreated !== undefined) for (const d of createdDirectoryParents(this.dir, firstCreated)) this.dirsToSync.add(d);
+    let fd: number;
+    try {
+      fd = openSync(this.path, OPEN_NEW, this.options.fileMode);
+      // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
+      fchmodSync(fd, this.options.fileMode);
+      this.dirsToSync.add(this.dir);
+    } catch (error) {
+      if (osCodeOf(error) !== "EEXIST") throw wrapOsError(error, "creating", this.path);
+      try {
+        fd = openSync(this.path, OPEN_EXISTING);
+      } catch (inner) {
+        throw wrapOsError(inner, "opening", this.path);
+      }
+    }
+    const stats = fstatSync(fd);
+    if (this.fd >= 0) closeSync(this.fd);
+    this.fd = fd;
+    this.ino = stats.ino;
+    this.dev = stats.dev;
+    this.dirty = false;
+    this.repairNeeded = hasTornTail(fd, stats.size);
+  }
+
+  /** False when `path` now names another file (rotated by someone) or none. */
+  private isCurrent(): boolean {
+    const stats = statSync(this.path, { throwIfNoEntry: false });
+    return stats?.ino === this.ino && stats.dev === this.dev;
+  }
+
+  /** Leaves the current file for the one now at `path`; unsynced data of the old one is made durable first. */
+  private async reopen(): Promise<void> {
+    if (this.dirty && this.fd >= 0) await this.sync();
+    this.openSync();
+  }
+
+  /**
+   * Readies the file for a batch whose first line is `firstBytes` long: reopens
+   * after a rotation by someone else, rotates if that line would push a
+   * non-empty file past `maxSizeBytes`. Returns the bytes the batch may take.
+   */
+  async prepare(firstBytes: number): Promise<number> {
+    const max = this.options.maxSizeBytes;
+    for (;;) {
+      if (this.fd < 0 || !this.isCurrent()) await this.reopen();
+      if (max === Number.POSITIVE_INFINITY) return max;
+      const size = fstatSync(this.fd).size;
+      // A repair "\n" may precede the batch; it counts against the limit.
+      const used = size + (this.repairNeeded ? 1 : 0);
+      if (size === 0) return Math.max(max, firstBytes);
+      if (used + firstBytes <= max) return max - used;
+      await this.rotate(firstBytes);
+    }
+  }
+
+  private async rotate(firstBytes: number): Promise<void> {
+    await withRotationLock(this.path, async () => {
+      // Re-check under the lock: another process may have rotated while we waited.
+      const stats = statSync(this.path, { throwIfNoEntry: false });
+      if (stats?.ino !== this.ino || stats.dev !== this.dev) return;
+      if (stats.size === 0 || stats.size + firstBytes <= this.options.maxSizeBytes) return;
+      if (this.dirty) await this.sync();
+      shiftFilesSync(this.path, this.options.maxBackups);
+      this.openSync();
+      // Renames and the new file are directory entries: durable only once the directory is fsynced.
+      this.dirsToSync.add(this.dir);
+      await this.syncDirectories();
+    });
+  }
+
+  /**
+   * Appends `data` (whole lines) in one write(2), preceded by "\n" when the
+   * file ends in a fragment. Synchronous: the bytes go to the page cache, so
+   * a process crash right after cannot lose them.
+   */
+  write(data: Buffer): void {
+    if (this.fd < 0) this.openSync();
+    let buffer = data;
+    try {
+      if (this.repairNeeded && hasTornTail(this.fd, fstatSync(this.fd).size)) buffer = Buffer.concat([NEWLINE, data]);
+      this.writeAll(buffer);
+      this.repairNeeded = false;
+      this.dirty = true;
+      // Retention may have deleted our file under us if another process rotated
+      // twice since our inode check; then the batch goes to the current file.
+      if (fstatSync(this.fd).nlink === 0) {
+        this.openSync();
+        this.write(data);
+      }
+    } catch (error) {
+      // Part of the buffer may be on disk: the next batch starts on a fresh line.
+      this.repairNeeded = true;
+      throw wrapOsError(error, "appending to", this.path);
+    }
+  }
+
+  private writeAll(buffer: Buffer): void {
+    let offset = 0;
+    while (offset < buffer.length) {
+      // write(2) may be short (a nearly full disk); the rest follows, and its
+      // failure leaves a fragment that the next batch repairs.
+      const written = writeSync(this.fd, buffer, offset, buffer.length - offset);
+      if (written <= 0) throw new WriterError("EIO", `appending to ${this.path} failed: write(2) wrote nothing`, { path: this.path, syscall: "write" });
+      offset += written;
+    }
+  }
+
+  /** fdatasync off the main thread, then any directory entries we created. */
+  async sync(): Promise<void> {
+    // fdatasync rather than fsync: it flushes the data and the size (needed to
+    // read it back), skipping only the mtime, which saves a metadata write per batch.
+    try {
+      await fdatasyncAsync(this.fd);
+    } catch (error) {
+      throw wrapOsError(error, "fdatasync of", this.path);
+    }
+    this.dirty = false;
+    await this.syncDirectories();
+  }
+
+  private async syncDirectories(): Promise<void> {
+    for (const dir of [...this.dirsToSync]) {
+      await fsyncDirectory(dir);
+      this.dirsToSync.delete(dir);
+    }
+  }
+
+  /** For the exit hook: write and (when durable) sync, all synchronously. */
+  writeAndSyncOnExit(data: Buffer | undefined, durable: boolean): void {
+    if (data !== undefined) this.write(data);
+    if (!durable || this.fd < 0) return;
+    fdatasyncSync(this.fd);
+    this.dirty = false;
+    for (const dir of this.dirsToSync) fsyncDirectorySync(dir);
+    this.dirsToSync.clear();
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    const fd = this.fd;
+    this.fd = -1;
+    try {
+      closeSync(fd);
+    } catch (error) {
+      throw wrapOsError(error, "closing", this.path);
+    }
+  }
+}
