@@ -43,7 +43,10 @@ function formatNumber(value: number): string {
 }
 
 function ratio(row: BenchRow): string {
-  return row.baseline === 0 ? "n/a" : `${(row.ours / row.baseline).toFixed(2)}x`;
+  if (row.baseline === 0) return "n/a";
+  const r = row.ours / row.baseline;
+  // Latency ratios can be tiny (0.0003x) and throughput ratios large (150x): keep 3 significant digits.
+  return `${r >= 100 ? Math.round(r).toLocaleString("en-US") : r.toPrecision(3)}x`;
 }
 
 export function sectionToMarkdown(section: BenchSection): string {

@@ -1,7 +1,9 @@
 // Builds a stored event from caller input: strict validation, defaults for
-// `ts` and `event_id`, canonical field order, deep freeze.
+// `ts` and `event_id`, canonical field order, deep freeze. This runs on every
+// writer's emit, so the common case takes the fast path.
 import * as z from "zod/mini";
 import { EventValidationError } from "./errors.js";
+import { passesFastPath } from "./event-fast-path.js";
 import { EVENT_FIELDS, eventInputSchema, type EventInput, type TelemetryEvent } from "./event-schema.js";
 import { toValidationIssues } from "./issues.js";
 
@@ -9,22 +11,25 @@ import { toValidationIssues } from "./issues.js";
 // so this package needs neither DOM nor Node type definitions.
 const webCrypto = (globalThis as unknown as { crypto: { randomUUID(): string } }).crypto;
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
-    for (const child of Object.values(value)) deepFreeze(child);
-    Object.freeze(value);
-  }
-  return value;
-}
-
-/** Copies the known fields in wire order, dropping absent ones. */
-function canonical(source: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Copies the known fields in wire order, filling `ts` and `event_id` in
+ * place and dropping absent ones. Nested objects (whose values are all
+ * scalars) are copied and frozen, so nothing of the caller's is frozen or shared.
+ */
+function canonical(source: Record<string, unknown>): TelemetryEvent {
   const out: Record<string, unknown> = {};
   for (const key of EVENT_FIELDS) {
-    const value = source[key];
-    if (value !== undefined) out[key] = value;
+    let value = source[key];
+    if (value === undefined) {
+      if (key === "ts") value = new Date().toISOString();
+      else if (key === "event_id") value = webCrypto.randomUUID();
+      else continue;
+    } else if (typeof value === "object" && value !== null) {
+      value = Object.freeze({ ...value });
+    }
+    out[key] = value;
   }
-  return out;
+  return Object.freeze(out) as TelemetryEvent;
 }
 
 /**
@@ -33,10 +38,8 @@ function canonical(source: Record<string, unknown>): Record<string, unknown> {
  * @throws {EventValidationError} naming every bad field path.
  */
 export function createEvent(input: EventInput): TelemetryEvent {
+  if (passesFastPath(input, "input")) return canonical(input);
   const result = z.safeParse(eventInputSchema, input);
   if (!result.success) throw new EventValidationError(toValidationIssues(result.error.issues, input));
-  const data = result.data as Record<string, unknown>;
-  data.ts ??= new Date().toISOString();
-  data.event_id ??= webCrypto.randomUUID();
-  return deepFreeze(canonical(data)) as TelemetryEvent;
+  return canonical(result.data);
 }
