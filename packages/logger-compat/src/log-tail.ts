@@ -8,12 +8,13 @@
 // by size, or by the bytes before the offset changing (a truncated file
 // rewritten past the old size).
 import { open, readdir, stat, type FileHandle } from "node:fs/promises";
-import type { Stats } from "node:fs";
+import { readSync, statSync, type Stats } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { ChunkParser, readEvents, type InvalidLine } from "@telemetry/reader";
+import { ChunkParser, readEvents, type InvalidLine, type ParsedLine } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
 
 const CHUNK_BYTES = 1024 * 1024;
+const SYNC_READ_BYTES = 64 * 1024;
 // A full scan retries while rotations keep racing it; past this it keeps what it read.
 const MAX_SCAN_ATTEMPTS = 5;
 
@@ -48,6 +49,10 @@ async function statOrUndefined(path: string): Promise<Stats | undefined> {
     if (isMissing(error)) return undefined;
     throw error;
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, i) => byte === b[i]);
 }
 
 async function fingerprintOf(handle: FileHandle, offset: number): Promise<Uint8Array> {
@@ -90,19 +95,22 @@ export class LogTail {
   /** Reads what was appended since the last read; follows a rotation. */
   async readNew(): Promise<void> {
     const known = this.position;
-    const now = await statOrUndefined(this.path);
+    // Synchronous on purpose: a stat of a local file takes microseconds, far
+    // less than a round trip through libuv's thread pool, and every query
+    // pays it. (Small reads are synchronous too; see readAppended.)
+    const now = statSync(this.path, { throwIfNoEntry: false });
     if (known === undefined) {
       if (now !== undefined || (await this.rotatedFiles()).length > 0) await this.readAll();
       return;
     }
     if (now?.dev === known.dev && now.ino === known.ino) {
-      // Truncated (shorter, or rewritten up to our offset or beyond): start over.
-      if (now.size < known.offset || !(await this.unchanged(known))) return this.readAll();
-      // Up to the size just seen: a few system calls when a few lines were added.
-      if (now.size > known.offset) {
-        const offset = await this.readFrom(known.handle, known.offset, this.path, now.size);
-        this.position = { ...known, offset, fingerprint: await fingerprintOf(known.handle, offset) };
-      }
+      if (now.size < known.offset) return this.readAll(); // truncated: start over
+      // Nothing new. (A truncation rewritten to exactly the old size is caught at the next append.)
+      if (now.size === known.offset) return;
+      const next = await this.readAppended(known, now.size);
+      // The bytes before our offset changed: truncated and rewritten past the old size.
+      if (next === undefined) return this.readAll();
+      this.position = next;
       return;
     }
     await this.followRotation(known);
@@ -143,9 +151,37 @@ export class LogTail {
     return { handle, dev: st.dev, ino: st.ino, offset, fingerprint: await fingerprintOf(handle, offset) };
   }
 
-  private async unchanged(known: Position): Promise<boolean> {
-    const now = await fingerprintOf(known.handle, known.offset);
-    return now.length === known.fingerprint.length && now.every((b, i) => b === known.fingerprint[i]);
+  /**
+   * Reads the live file from the offset up to `size`, with the fingerprint
+   * bytes before the offset in the same read (a few appended lines cost one
+   * system call besides the stat). Undefined if the fingerprint changed.
+   */
+  private async readAppended(known: Position, size: number): Promise<Position | undefined> {
+    const start = known.offset - known.fingerprint.length;
+    if (size - start > CHUNK_BYTES) {
+      if (!sameBytes(await fingerprintOf(known.handle, known.offset), known.fingerprint)) return undefined;
+      const offset = await this.readFrom(known.handle, known.offset, this.path, size);
+      return { ...known, offset, fingerprint: await fingerprintOf(known.handle, offset) };
+    }
+    const bytes = new Uint8Array(size - start);
+    // A few lines just appended are in the page cache: a synchronous read costs
+    // microseconds, an asynchronous one a thread-pool round trip.
+    const bytesRead =
+      bytes.length <= SYNC_READ_BYTES ? readSync(known.handle.fd, bytes, 0, bytes.length, start) : (await known.handle.read(bytes, 0, bytes.length, start)).bytesRead;
+    if (!sameBytes(bytes.subarray(0, Math.min(bytesRead, known.fingerprint.length)), known.fingerprint)) return undefined;
+    const parser = new ChunkParser({ file: this.path, offset: known.offset });
+    this.take(parser.push(bytes.subarray(known.fingerprint.length, bytesRead)));
+    const offset = parser.offset;
+    const from = offset - Math.min(FINGERPRINT_BYTES, offset);
+    const fingerprint = from >= start ? bytes.slice(from - start, offset - start) : await fingerprintOf(known.handle, offset);
+    return { ...known, offset, fingerprint };
+  }
+
+  private take(items: readonly ParsedLine[]): void {
+    for (const item of items) {
+      if (item.type === "event") this.onEvent(item.event);
+      else this.onInvalid?.(item.issue);
+    }
   }
 
   /** Makes `next` the live position, closing the previous live file. */
@@ -173,19 +209,13 @@ export class LogTail {
     const parser = new ChunkParser({ file, offset });
     const buffer = new Uint8Array(CHUNK_BYTES);
     let position = offset;
-    const take = (items: ReturnType<ChunkParser["push"]>): void => {
-      for (const item of items) {
-        if (item.type === "event") this.onEvent(item.event);
-        else this.onInvalid?.(item.issue);
-      }
-    };
     while (position < end) {
       const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      take(parser.push(buffer.subarray(0, bytesRead)));
+      this.take(parser.push(buffer.subarray(0, bytesRead)));
     }
-    if (finished) take(parser.end());
+    if (finished) this.take(parser.end());
     return parser.offset;
   }
 

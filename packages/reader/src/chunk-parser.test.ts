@@ -172,4 +172,23 @@ describe("ChunkParser", () => {
     expect(parser.offset).toBe(bytes(line(1) + line(2)).length);
     expect(parser.line).toBe(2);
   });
+
+  it("parses lazily with feed() and next(), one line per call, matching push()", () => {
+    const input = bytes(line(1) + "{bad\n" + line(2) + line(3).slice(0, 9));
+    const lazy = new ChunkParser();
+    lazy.feed(input);
+    const first = lazy.next();
+    expect(first).toMatchObject({ type: "event", line: 1 });
+    // Only the first line has been consumed so far.
+    expect(lazy.line).toBe(1);
+    const rest: ParsedLine[] = [];
+    for (let item = lazy.next(); item !== undefined; item = lazy.next()) rest.push(item);
+    expect([first, ...rest, ...lazy.end()]).toEqual(parseAll(input).items);
+  });
+
+  it("refuses a new chunk before the previous one was consumed", () => {
+    const parser = new ChunkParser();
+    parser.feed(bytes(line(1)));
+    expect(() => parser.feed(bytes(line(2)))).toThrow(/previous chunk/);
+  });
 });

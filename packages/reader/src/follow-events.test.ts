@@ -1,18 +1,19 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import { createEvent, serializeEvent } from "@telemetry/schema";
 import { testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
+import { FOLLOW_WRITER_SOURCE } from "./follow-writer.fixture.js";
 import { CheckpointNotFoundError, followEvents, type Checkpoint, type FollowedEvent, type FollowOptions, type InvalidLine } from "./index.js";
 
-const WRITER = fileURLToPath(new URL("./follow-writer.fixture.ts", import.meta.url));
 const POLL = { pollIntervalMs: 10 };
 
 function runWriter(path: string, first: number, count: number, rotateEvery: number, delayMs: number): Promise<void> {
+  const program = join(dirname(path), "writer.mjs");
+  writeFileSync(program, FOLLOW_WRITER_SOURCE);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx/esm", WRITER, path, String(first), String(count), String(rotateEvery), String(delayMs)], { stdio: "inherit" });
+    const child = spawn(process.execPath, [program, path, String(first), String(count), String(rotateEvery), String(delayMs)], { stdio: "inherit" });
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
   });
@@ -170,5 +171,12 @@ describe("followEvents", () => {
     // Same inode but different first bytes: the inode was reused by a new file.
     writeFileSync(path, line(5));
     await expect(take(path, 1, { from: first!.checkpoint })).rejects.toMatchObject({ code: "CHECKPOINT_NOT_FOUND" });
+  });
+
+  it("fails with typed errors for a missing log and for a from that is not a checkpoint", async () => {
+    const path = join(testdir(), "missing.jsonl");
+    await expect(take(path, 1)).rejects.toMatchObject({ code: "ENOENT", path });
+    await expect(take(path, 1, { from: "end" })).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(take(path, 1, { from: { file: {}, offset: -1 } as unknown as Checkpoint })).rejects.toMatchObject({ code: "CHECKPOINT_INVALID" });
   });
 });

@@ -6,6 +6,7 @@ export { summarizeRuns, type RunSummary } from "./summarize-runs.js";
 export { rollupCosts, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
 export { InvalidLineError, type InvalidLine, type InvalidLineKind } from "./invalid-line.js";
 export { LogNotFoundError } from "./log-not-found-error.js";
+export { LogBusyError } from "./log-busy-error.js";
 export { InvalidQueryError } from "./invalid-query-error.js";
 export { CheckpointNotFoundError, InvalidCheckpointError } from "./follow-errors.js";
 export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type ParsedLine } from "./chunk-parser.js";

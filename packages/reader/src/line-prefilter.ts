@@ -19,11 +19,28 @@ function needsEscape(value: string): boolean {
   return false;
 }
 
+const QUOTE = 0x22;
+
 interface Cursor {
+  /** A byte, or a quoted JSON string searched without its opening quote (see below). */
   readonly needle: Buffer | number;
   bytes: Uint8Array | undefined;
   from: number;
   at: number;
+}
+
+/** Next occurrence of the cursor's needle at or after `start`, -1 if none. */
+function search(needle: Buffer | number, bytes: Buffer, start: number): number {
+  if (typeof needle === "number") return bytes.indexOf(needle, start);
+  // Searching `RUN-1"` and checking the quote before it is ~9x faster than
+  // searching `"RUN-1"`: Node's search scans for the needle's first byte,
+  // and quotes are everywhere in JSON.
+  for (let from = start + 1; ; ) {
+    const at = bytes.indexOf(needle, from);
+    if (at === -1) return -1;
+    if (bytes[at - 1] === QUOTE) return at - 1;
+    from = at + 1;
+  }
 }
 
 function find(cursor: Cursor, bytes: Buffer, source: Uint8Array, start: number): number {
@@ -32,7 +49,7 @@ function find(cursor: Cursor, bytes: Buffer, source: Uint8Array, start: number):
   if (cursor.bytes !== source || start < cursor.from || (cursor.at !== -1 && cursor.at < start)) {
     cursor.bytes = source;
     cursor.from = start;
-    cursor.at = bytes.indexOf(cursor.needle, start);
+    cursor.at = search(cursor.needle, bytes, start);
   }
   return cursor.at;
 }
@@ -50,21 +67,20 @@ export function createLinePrefilter(values: readonly string[]): ((bytes: Uint8Ar
   for (const value of values) {
     // A value that must be escaped can only appear in a line with a backslash.
     if (needsEscape(value)) onlyEscaped = true;
-    else needles.push({ needle: Buffer.from(`"${value}"`, "utf8"), bytes: undefined, from: 0, at: -1 });
+    else needles.push({ needle: Buffer.from(`${value}"`, "utf8"), bytes: undefined, from: 0, at: -1 });
   }
   const backslash: Cursor = { needle: BACKSLASH, bytes: undefined, from: 0, at: -1 };
+  const lineHasBackslash = (bytes: Buffer, source: Uint8Array, start: number, end: number): boolean => {
+    const at = find(backslash, bytes, source, start);
+    return at !== -1 && at < end;
+  };
   return (source, start, end) => {
     const bytes = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
-    let hasBackslash: boolean | undefined;
-    const escaped = (): boolean => (hasBackslash ??= (() => {
-      const at = find(backslash, bytes, source, start);
-      return at !== -1 && at < end;
-    })());
-    if (onlyEscaped && !escaped()) return false;
+    if (onlyEscaped && !lineHasBackslash(bytes, source, start, end)) return false;
     for (const cursor of needles) {
       const at = find(cursor, bytes, source, start);
       // A needle holds no newline, so an occurrence before `end` lies inside this line.
-      if ((at === -1 || at >= end) && !escaped()) return false;
+      if ((at === -1 || at >= end) && !lineHasBackslash(bytes, source, start, end)) return false;
     }
     return true;
   };

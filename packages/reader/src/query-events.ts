@@ -2,14 +2,14 @@
 // predicate, oldest or newest first, with a byte-level pre-filter that skips
 // JSON.parse for lines that cannot match.
 import type { EventType, TelemetryEvent } from "@telemetry/schema";
-import { DEFAULT_MAX_LINE_BYTES } from "./chunk-parser.js";
 import { compareInstants, toInstant, type Instant } from "./instant.js";
 import { InvalidQueryError } from "./invalid-query-error.js";
 import { InvalidLineError, type InvalidLine } from "./invalid-line.js";
 import { createLinePrefilter } from "./line-prefilter.js";
 import { closeAll, openLogFiles } from "./open-log.js";
 import { readLinesBackward } from "./read-backward.js";
-import { parseFileHandle, READ_CHUNK_BYTES } from "./read-file.js";
+import { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./chunk-parser.js";
+import { feedFile, READ_CHUNK_BYTES } from "./read-file.js";
 import type { ReadOptions } from "./read-events.js";
 
 /** The wire fields a query can match exactly. */
@@ -115,8 +115,8 @@ export async function queryEvents(path: string, options: QueryOptions = {}): Pro
         for await (const item of readLinesBackward(handle, size, { file, maxLineBytes, chunkBytes: READ_CHUNK_BYTES, prefilter })) {
           if (item.type === "invalid") {
             if (options.strict || options.onInvalid) invalid(await item.issue());
-          } else if (matches(item.result.event)) {
-            found.push(item.result.event);
+          } else if (matches(item.event)) {
+            found.push(item.event);
             if (found.length >= limit) return found;
           }
         }
@@ -124,16 +124,16 @@ export async function queryEvents(path: string, options: QueryOptions = {}): Pro
       return found;
     }
     for (const { file, handle } of files) {
-      for await (const items of parseFileHandle(handle, prefilter === undefined ? { file, maxLineBytes } : { file, maxLineBytes, prefilter })) {
-        for (const item of items) {
-          if (item.type === "invalid") {
-            invalid(item.issue);
-          } else if (matches(item.event)) {
-            found.push(item.event);
-            if (found.length >= limit) return found;
-          }
-        }
+      const parser = new ChunkParser(prefilter === undefined ? { file, maxLineBytes } : { file, maxLineBytes, prefilter });
+      const take = (item: ParsedLine): boolean => {
+        if (item.type === "invalid") invalid(item.issue);
+        else if (matches(item.event)) found.push(item.event);
+        return found.length >= limit;
+      };
+      for await (const _ of feedFile(handle, parser)) {
+        for (let item = parser.next(); item !== undefined; item = parser.next()) if (take(item)) return found;
       }
+      for (const item of parser.end()) if (take(item)) return found;
     }
     return found;
   } finally {

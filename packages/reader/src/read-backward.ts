@@ -3,7 +3,8 @@
 import { Buffer } from "node:buffer";
 import type { FileHandle } from "node:fs/promises";
 import type { InvalidLine } from "./invalid-line.js";
-import { BLANK, excerptOf, parseLine, type LineResult } from "./parse-line.js";
+import type { TelemetryEvent } from "@telemetry/schema";
+import { excerptOf, LineProblem, parseLine } from "./parse-line.js";
 
 const NEWLINE = 0x0a;
 
@@ -16,7 +17,7 @@ export interface BackwardOptions {
 
 /** A line read backwards: its parse result, or a report whose `line` number is filled in on demand. */
 export type BackwardItem =
-  | { readonly type: "event"; readonly result: Extract<LineResult, { ok: true }> }
+  | { readonly type: "event"; readonly event: TelemetryEvent }
   | { readonly type: "invalid"; readonly issue: () => Promise<InvalidLine> };
 
 /** Counts the lines before byte `offset`: the 1-based number of the line starting there. */
@@ -68,9 +69,9 @@ export async function* readLinesBackward(handle: FileHandle, size: number, optio
     if (offset === 0 && hasBom(bytes, start, end)) start += 3;
     if (options.prefilter !== undefined && !options.prefilter(bytes, start, end)) return undefined;
     const result = parseLine(bytes, start, end);
-    if (result === BLANK) return undefined;
-    if (result.ok) return { type: "event", result };
-    return report(offset, result.kind, result.reason, result.excerpt);
+    if (result === null) return undefined;
+    if (result instanceof LineProblem) return report(offset, result.kind, result.reason, result.excerpt);
+    return { type: "event", event: result };
   };
 
   // The file's last bytes form a line without newline unless the file ends in one.

@@ -1,4 +1,4 @@
-import { copyFileSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createEvent, serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import { fixturePath, testdir } from "@telemetry/test-utils";
@@ -160,5 +160,31 @@ describe("readEvents", () => {
     const { events, invalid } = await collect(path);
     expect(invalid).toEqual([]);
     expect(events.map((e) => e.task_id)).toEqual(lines.map((_, i) => `T-${i}`));
+  });
+
+  it("closes its files when the loop is left early, and after a strict-mode error", async () => {
+    const dir = testdir();
+    const path = join(dir, "events.jsonl");
+    writeFileSync(`${path}.1`, line(1));
+    writeFileSync(path, `${line(2)}{bad\n`);
+    const openFds = (): number => readdirSync("/proc/self/fd").length;
+    const before = openFds();
+    for await (const event of readEvents(path)) {
+      expect(event.task_id).toBe("T-1");
+      expect(openFds()).toBe(before + 2);
+      break;
+    }
+    expect(openFds()).toBe(before);
+    await expect(collect(path, { strict: true })).rejects.toBeInstanceOf(InvalidLineError);
+    expect(openFds()).toBe(before);
+  });
+
+  it("serves overlapping next() calls in order, each event once", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, Array.from({ length: 50 }, (_, i) => line(i)).join(""));
+    const reader = readEvents(path);
+    const results = await Promise.all(Array.from({ length: 52 }, () => reader.next()));
+    expect(results.flatMap((r) => (r.done ? [] : [r.value.task_id]))).toEqual(Array.from({ length: 50 }, (_, i) => `T-${i}`));
+    expect(results.slice(50).every((r) => r.done)).toBe(true);
   });
 });

@@ -10,14 +10,13 @@ import { readLog } from "./log-lines.fixture.js";
 // synchronous on Linux, so a printed id reached the parent before any kill).
 const PRODUCERS = `
 const { openEventWriter } = await import(WRITER_ENTRY);
-const [path, tag, producers] = process.argv.slice(2);
-const writer = await openEventWriter({ path });
+const [path, tag, producers, durability, summaryBytes] = process.argv.slice(2);
+const writer = await openEventWriter({ path, durability });
 let n = 0;
 async function producer(p) {
   for (;;) {
     const id = tag + "-" + p + "-" + (n++);
-    // Bigger lines make a write large enough to be torn by the kill.
-    const stored = await writer.emit({ event: "task_started", event_id: id, summary: "s".repeat(n % 7 === 0 ? 9000 : 100) });
+    const stored = await writer.emit({ event: "task_started", event_id: id, summary: "s".repeat(Number(summaryBytes)) });
     process.stdout.write(stored.event_id + "\\n");
   }
 }
@@ -58,15 +57,21 @@ function waitForLines(child: ReturnType<typeof startChild>, count: number): Prom
 }
 
 describe("crash safety", () => {
-  it("keeps every acknowledged event exactly once across SIGKILLs at random moments, and never glues after a torn tail", { timeout: 120_000 }, async () => {
+  // Small lines with fsync; and megabyte batches with "write", where the kill
+  // often cuts a write(2) part way (Linux stops a large write between pages
+  // for a fatal signal), leaving a real torn tail for the next run to repair.
+  it.each([
+    { durability: "fsync", producers: 8, summaryBytes: 100, killPoints: [1, 20, 300, 2000] },
+    { durability: "write", producers: 40, summaryBytes: 32 * 1024, killPoints: [1, 10, 30, 60, 100, 150, 200, 300] },
+  ])("keeps every acknowledged event exactly once across SIGKILLs at random moments, and never glues after a torn tail ($durability, $summaryBytes-byte summaries)", { timeout: 120_000 }, async ({ durability, producers, summaryBytes, killPoints: basePoints }) => {
     const dir = testdir();
     const path = join(dir, "events.jsonl");
     const program = writeChildProgram(dir, "producers.mjs", PRODUCERS);
     const acknowledged: string[] = [];
-    // Several kill points: right after start, early, and deep into a run.
-    const killPoints = [1, 20 + Math.floor(Math.random() * 50), 300 + Math.floor(Math.random() * 300), 2000 + Math.floor(Math.random() * 1000)];
+    // Several kill points: right after start, early, and deep into a run, each with a random offset.
+    const killPoints = basePoints.map((p) => p + Math.floor(Math.random() * p));
     for (const [round, killAfter] of killPoints.entries()) {
-      const child = startChild(program, [path, `r${round}`, "8"]);
+      const child = startChild(program, [path, `r${round}`, String(producers), durability, String(summaryBytes)]);
       await waitForLines(child, killAfter);
       // A random extra delay so the kill lands at varied points of a batch.
       await new Promise((r) => setTimeout(r, Math.random() * 5));

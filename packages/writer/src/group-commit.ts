@@ -6,8 +6,11 @@ import { WriterError } from "./errors.js";
 
 /** Where batches go. Only the flusher loop (and the exit hook) call it. */
 export interface BatchSink {
-  /** Readies the file (reopen, rotate); returns how many bytes the next batch may hold. */
-  prepare(firstBytes: number): Promise<number>;
+  /**
+   * Readies the file (reopen, rotate); returns how many bytes the next batch
+   * may hold. Synchronous in the common case, a promise when it must wait.
+   */
+  prepare(firstBytes: number): number | Promise<number>;
   /** Appends the whole batch with one write(2), synchronously. */
   write(data: Buffer): void;
   /** Makes everything written so far durable, off the main thread. */
@@ -63,6 +66,8 @@ export class GroupCommit<T> {
   /** Batches written and fdatasync'd: for tests and benchmarks proving group commit. */
   batches = 0;
   syncs = 0;
+  /** Longest synchronous write(2) of a batch, in ms: the writer's only main-thread disk wait. */
+  slowestWriteMs = 0;
 
   constructor(sink: BatchSink, options: GroupCommitOptions) {
     this.sink = sink;
@@ -115,9 +120,16 @@ export class GroupCommit<T> {
   private async run(): Promise<void> {
     try {
       for (;;) {
-        if (this.queue.length > 0) await this.commitBatch();
-        await this.settleWaiters();
-        await yieldToEventLoop();
+        const waitedForDisk = this.queue.length > 0 && (await this.commitBatch());
+        if (this.waiters.length > 0) await this.settleWaiters();
+        // Continuations of just-acknowledged producers were queued as
+        // microtasks ahead of this one: after it, their next emits are in the
+        // queue. A full event-loop turn is taken when the queue is empty (to
+        // gather more) and after a batch that never left the main thread
+        // ("write" durability): otherwise producers awaiting emit and this
+        // loop would chain microtasks forever and starve timers and I/O.
+        await Promise.resolve();
+        if (this.queue.length === 0 || !waitedForDisk) await yieldToEventLoop();
         if (this.queue.length === 0 && this.waiters.length === 0) break;
       }
     } finally {
@@ -143,16 +155,18 @@ export class GroupCommit<T> {
     if (last !== undefined) this.settledSeq = last.seq;
   }
 
-  private async commitBatch(): Promise<void> {
+  /** Writes the next batch; returns whether it waited for an fdatasync (off the main thread). */
+  private async commitBatch(): Promise<boolean> {
     const first = this.queue[0];
-    if (first === undefined) return;
+    if (first === undefined) return false;
     let room: number;
     try {
-      room = await this.sink.prepare(first.bytes);
+      const prepared = this.sink.prepare(first.bytes);
+      room = typeof prepared === "number" ? prepared : await prepared;
     } catch (error) {
       // The file cannot be opened or rotated: nothing queued can be stored now.
       this.fail(this.queue.splice(0), error);
-      return;
+      return false;
     }
     // From here to write() is synchronous, so the exit hook never sees a batch
     // that has left the queue without reaching the file.
@@ -166,7 +180,10 @@ export class GroupCommit<T> {
     }
     const batch = this.queue.splice(0, count);
     try {
-      this.sink.write(this.concat(batch));
+      const buffer = this.concat(batch);
+      const started = performance.now();
+      this.sink.write(buffer);
+      this.slowestWriteMs = Math.max(this.slowestWriteMs, performance.now() - started);
       this.batches++;
       if (this.options.syncEachBatch) {
         await this.sink.sync();
@@ -174,11 +191,12 @@ export class GroupCommit<T> {
       }
     } catch (error) {
       this.fail(batch, error);
-      return;
+      return false;
     }
     for (const entry of batch) this.unsettledBytes -= entry.bytes;
     this.settledSeq = batch[batch.length - 1]?.seq ?? this.settledSeq;
     this.acknowledge(batch);
+    return this.options.syncEachBatch;
   }
 
   /**

@@ -78,20 +78,7 @@ export class LogFile {
       throw wrapOsError(error, "creating directory", this.dir);
     }
     if (firstCreated !== undefined) for (const d of createdDirectoryParents(this.dir, firstCreated)) this.dirsToSync.add(d);
-    let fd: number;
-    try {
-      fd = openSync(this.path, OPEN_NEW, this.options.fileMode);
-      // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
-      fchmodSync(fd, this.options.fileMode);
-      this.dirsToSync.add(this.dir);
-    } catch (error) {
-      if (osCodeOf(error) !== "EEXIST") throw wrapOsError(error, "creating", this.path);
-      try {
-        fd = openSync(this.path, OPEN_EXISTING);
-      } catch (inner) {
-        throw wrapOsError(inner, "opening", this.path);
-      }
-    }
+    const fd = this.createOrOpen();
     const stats = fstatSync(fd);
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = fd;
@@ -99,6 +86,27 @@ export class LogFile {
     this.dev = stats.dev;
     this.dirty = false;
     this.repairNeeded = hasTornTail(fd, stats.size);
+  }
+
+  private createOrOpen(): number {
+    // Another process may rename the file away between our two opens; a few
+    // attempts settle it (the next one creates the file).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const fd = openSync(this.path, OPEN_NEW, this.options.fileMode);
+        // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
+        fchmodSync(fd, this.options.fileMode);
+        this.dirsToSync.add(this.dir);
+        return fd;
+      } catch (error) {
+        if (osCodeOf(error) !== "EEXIST") throw wrapOsError(error, "creating", this.path);
+      }
+      try {
+        return openSync(this.path, OPEN_EXISTING);
+      } catch (error) {
+        if (osCodeOf(error) !== "ENOENT" || attempt >= 5) throw wrapOsError(error, "opening", this.path);
+      }
+    }
   }
 
   /** False when `path` now names another file (rotated by someone) or none. */
@@ -118,16 +126,28 @@ export class LogFile {
    * after a rotation by someone else, rotates if that line would push a
    * non-empty file past `maxSizeBytes`. Returns the bytes the batch may take.
    */
-  async prepare(firstBytes: number): Promise<number> {
+  prepare(firstBytes: number): number | Promise<number> {
+    // The common case stays synchronous: two stat calls, no promise.
+    return this.room(firstBytes) ?? this.prepareSlowly(firstBytes);
+  }
+
+  /** Bytes the next batch may take, or undefined when a reopen or rotation must come first. */
+  private room(firstBytes: number): number | undefined {
+    if (this.fd < 0 || !this.isCurrent()) return undefined;
     const max = this.options.maxSizeBytes;
+    if (max === Number.POSITIVE_INFINITY) return max;
+    const size = fstatSync(this.fd).size;
+    if (size === 0) return Math.max(max, firstBytes);
+    // A repair "\n" may precede the batch; it counts against the limit.
+    const used = size + (this.repairNeeded ? 1 : 0);
+    return used + firstBytes <= max ? max - used : undefined;
+  }
+
+  private async prepareSlowly(firstBytes: number): Promise<number> {
     for (;;) {
       if (this.fd < 0 || !this.isCurrent()) await this.reopen();
-      if (max === Number.POSITIVE_INFINITY) return max;
-      const size = fstatSync(this.fd).size;
-      // A repair "\n" may precede the batch; it counts against the limit.
-      const used = size + (this.repairNeeded ? 1 : 0);
-      if (size === 0) return Math.max(max, firstBytes);
-      if (used + firstBytes <= max) return max - used;
+      const room = this.room(firstBytes);
+      if (room !== undefined) return room;
       await this.rotate(firstBytes);
     }
   }
@@ -194,7 +214,7 @@ export class LogFile {
       throw wrapOsError(error, "fdatasync of", this.path);
     }
     this.dirty = false;
-    await this.syncDirectories();
+    if (this.dirsToSync.size > 0) await this.syncDirectories();
   }
 
   private async syncDirectories(): Promise<void> {

@@ -47,6 +47,26 @@ describe.each<Durability>(["fsync", "write"])("with %s durability", (durability)
     expect(readLog(path).events.map((e) => e.run_id)).toEqual(Array.from({ length: 500 }, (_, i) => `RUN-${i}`));
   });
 
+  it("never starves timers while producers keep awaiting emits", { timeout: 60_000 }, async () => {
+    const path = join(testdir(), "events.jsonl");
+    const writer = await open(path);
+    let timerFired = false;
+    setTimeout(() => (timerFired = true), 20);
+    let emitted = 0;
+    // The cap only ends the loop if the timer never gets to run.
+    await Promise.all(
+      Array.from({ length: 200 }, async () => {
+        while (!timerFired && emitted < 50_000) {
+          emitted++;
+          await writer.emit({ event: "task_started" });
+        }
+      }),
+    );
+    await writer.close();
+    expect(timerFired).toBe(true);
+    expect(emitted).toBeLessThan(50_000);
+  });
+
   it("creates deep parent directories", async () => {
     const path = join(testdir(), "a", "b", "c", "events.jsonl");
     const writer = await open(path);

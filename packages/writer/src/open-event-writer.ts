@@ -37,6 +37,12 @@ export interface EventWriterStats {
   readonly batches: number;
   /** fdatasync calls made for batches and barriers. */
   readonly syncs: number;
+  /**
+   * Longest write(2) of a batch so far, in milliseconds. The write is
+   * synchronous (into the page cache, so a crash right after loses nothing);
+   * a file system that blocks appends behind its journal shows here.
+   */
+  readonly slowestWriteMs: number;
 }
 
 class FileEventWriter implements EventWriter {
@@ -63,7 +69,7 @@ class FileEventWriter implements EventWriter {
   }
 
   get stats(): EventWriterStats {
-    return { batches: this.commit.batches, syncs: this.commit.syncs };
+    return { batches: this.commit.batches, syncs: this.commit.syncs, slowestWriteMs: this.commit.slowestWriteMs };
   }
 
   emit(input: EventInput): Promise<TelemetryEvent> {

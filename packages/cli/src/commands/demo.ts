@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { readEvents, rollupCosts, summarizeRuns } from "@telemetry/reader";
-import { openEventWriter } from "@telemetry/writer";
+import { openEventWriter, type EventWriter } from "@telemetry/writer";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { simulateAgentRuns, type DemoPlan } from "../demo-simulation.js";
@@ -31,9 +31,10 @@ export const demoCommand: Command = {
   help: `Usage: telemetry demo [dir] [--no-color]
 
 Simulates an agent-orchestration service: 5 runs of 8 tasks (planner,
-coder, reviewer, tester) running at once, 3 tasks at a time per run (15
-concurrent producers awaiting their own emits on one writer), tool
-executions with token costs on cost_update events, and one task that fails. Every event goes through @telemetry/writer (fsync'd
+coder, reviewer, tester) running at once, each run with its own writer on
+the same log, 3 tasks at a time per run (15 concurrent producers awaiting
+their own emits), tool executions with token costs on cost_update events,
+and one task that fails. Every event goes through @telemetry/writer (fsync'd
 before it is acknowledged) into <dir>/${DEMO_LOG_NAME}, rotating every ${DEMO_MAX_SIZE_BYTES / 1024} KiB.
 Then it reads the log back through @telemetry/reader and prints the runs and
 the costs by model, and commands to try next. Takes a second or two.
@@ -61,14 +62,22 @@ Example:
       failing: { run: 1, task: 5 },
     };
     const started = performance.now();
-    // One writer shared by every producer, as one service would hold it;
-    // group commit turns their concurrent emits into few write+fsync calls.
-    const writer = await openEventWriter({ path, maxSizeBytes: DEMO_MAX_SIZE_BYTES, maxBackups: DEMO_MAX_BACKUPS });
+    // One writer per run, as separate services would each hold their own, all
+    // appending to and rotating the same file; within a run, the lanes share
+    // their run's writer, whose group commit batches their concurrent emits.
+    const writers: EventWriter[] = [];
     let outcome;
     try {
-      outcome = await simulateAgentRuns(plan, () => writer);
+      for (let run = 0; run < plan.runs; run++) {
+        writers.push(await openEventWriter({ path, maxSizeBytes: DEMO_MAX_SIZE_BYTES, maxBackups: DEMO_MAX_BACKUPS }));
+      }
+      outcome = await simulateAgentRuns(plan, (run) => {
+        const writer = writers[run];
+        if (writer === undefined) throw new RangeError(`demo: no writer for run ${run}`);
+        return writer;
+      });
     } finally {
-      await writer.close();
+      await Promise.all(writers.map((writer) => writer.close()));
     }
     const seconds = (performance.now() - started) / 1_000;
 
@@ -81,7 +90,7 @@ Example:
 
     const program = io.programName;
     const p = shellQuote(path);
-    io.stdout.write(`${colors.bold("telemetry demo")}: ${plan.runs} runs x ${plan.tasksPerRun} tasks, ${plan.runs * plan.lanes} concurrent producers, ${failed} failed task
+    io.stdout.write(`${colors.bold("telemetry demo")}: ${plan.runs} runs x ${plan.tasksPerRun} tasks, ${plan.runs * plan.lanes} concurrent producers on ${plan.runs} writers, ${failed} failed task
   wrote ${formatCount(outcome.events)} events (each fsync'd before it was acknowledged) in ${seconds.toFixed(2)} s
   to ${path}
   rotated every ${DEMO_MAX_SIZE_BYTES / 1024} KiB: ${files.count} files, ${formatCount(files.bytes)} bytes; read back ${formatCount(readBack)} events
