@@ -7,10 +7,9 @@
 // ids): a rescan or a rotation race may re-read lines. A truncation is seen
 // by size, or by the bytes before the offset changing (a truncated file
 // rewritten past the old size).
-import { open, readdir, stat, type FileHandle } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { readSync, statSync, type Stats } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { ChunkParser, readEvents, type InvalidLine, type ParsedLine } from "@telemetry/reader";
+import { ChunkParser, listRotatedFiles, readEvents, type InvalidLine, type ParsedLine } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
 
 const CHUNK_BYTES = 1024 * 1024;
@@ -228,20 +227,8 @@ export class LogTail {
     }
   }
 
-  /** `path.N` .. `path.1`, oldest first (the writer's rotation naming). */
-  private async rotatedFiles(): Promise<string[]> {
-    const prefix = `${basename(this.path)}.`;
-    let names: string[];
-    try {
-      names = await readdir(dirname(this.path));
-    } catch (error) {
-      if (isMissing(error)) return [];
-      throw error;
-    }
-    return names
-      .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
-      .map((name) => ({ n: Number(name.slice(prefix.length)), file: join(dirname(this.path), name) }))
-      .sort((a, b) => b.n - a.n)
-      .map((r) => r.file);
+  /** `path.N` .. `path.1`, oldest first, found the way every reader finds them. */
+  private rotatedFiles(): Promise<string[]> {
+    return listRotatedFiles(this.path);
   }
 }

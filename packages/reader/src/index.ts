@@ -11,3 +11,4 @@ export { InvalidQueryError } from "./invalid-query-error.js";
 export { CheckpointNotFoundError, InvalidCheckpointError } from "./follow-errors.js";
 export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type ParsedLine } from "./chunk-parser.js";
 export { parseJsonl, type ParsedText } from "./parse-text.js";
+export { listLogFiles, listRotatedFiles } from "./log-files.js";
