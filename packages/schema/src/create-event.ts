@@ -11,6 +11,20 @@ import { toValidationIssues } from "./issues.js";
 // so this package needs neither DOM nor Node type definitions.
 const webCrypto = (globalThis as unknown as { crypto: { randomUUID(): string } }).crypto;
 
+// Formatting a Date is the costliest step of filling defaults; a busy writer
+// stamps hundreds of events within one millisecond, so the string is reused
+// while the millisecond lasts.
+let stampedAt = Number.NaN;
+let stamp = "";
+function nowIso(): string {
+  const now = Date.now();
+  if (now !== stampedAt) {
+    stampedAt = now;
+    stamp = new Date(now).toISOString();
+  }
+  return stamp;
+}
+
 /**
  * Copies the known fields in wire order, filling `ts` and `event_id` in
  * place and dropping absent ones. Nested objects (whose values are all
@@ -21,7 +35,7 @@ function canonical(source: Record<string, unknown>): TelemetryEvent {
   for (const key of EVENT_FIELDS) {
     let value = source[key];
     if (value === undefined) {
-      if (key === "ts") value = new Date().toISOString();
+      if (key === "ts") value = nowIso();
       else if (key === "event_id") value = webCrypto.randomUUID();
       else continue;
     } else if (typeof value === "object" && value !== null) {
