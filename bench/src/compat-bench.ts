@@ -8,8 +8,8 @@ import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
-import { invocationToEventInput, TelemetryLogger, type InvocationRow } from "@telemetry/logger-compat";
-import { serializeEvent, type TelemetryEvent } from "@telemetry/schema";
+import { invocationToEvent, TelemetryLogger, validateInvocationRecord, type InvocationRow } from "@telemetry/logger-compat";
+import { serializeEvent } from "@telemetry/schema";
 import type { BenchArea, BenchGoal, BenchRow } from "./report.js";
 
 const LEGACY_FIXTURE = fileURLToPath(new URL("../../fixtures/legacy/telemetry.db", import.meta.url));
@@ -72,13 +72,15 @@ function* invocations(count: number): Generator<InvocationRow> {
   }
 }
 
+const VALIDATE = { privacyLevel: "metadata", now: () => new Date(0) } as const;
+
 function writeLog(path: string, count: number): void {
   const fd = openSync(path, "w", 0o600);
   try {
     let chunk = "";
     for (const row of invocations(count)) {
-      // Events exactly as logInvocation writes them (naive legacy time read as UTC).
-      const event = { ...invocationToEventInput(row), ts: `${row.timestamp}+00:00` } as TelemetryEvent;
+      // Events exactly as logInvocation writes them: validated, naive legacy time read as UTC, wire field order.
+      const event = invocationToEvent(validateInvocationRecord(row, VALIDATE));
       chunk += `${serializeEvent(event)}\n`;
       if (chunk.length > 4_000_000) {
         writeSync(fd, chunk);

@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { fixturePath, testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
 import type { DailyCostRow } from "./daily-costs.js";
-import { importLegacyDatabase, LegacyRowError } from "./import-legacy-database.js";
+import { checkLegacyDatabase, importLegacyDatabase, LegacyRowError } from "./import-legacy-database.js";
 import { instantKey } from "./instant.js";
 import type { InvocationRow } from "./invocation-record.js";
 import { NotLegacyDatabaseError } from "./errors.js";
@@ -254,5 +254,37 @@ describe("importLegacyDatabase", () => {
       await logger.close();
     }
     expect(linesIn(path)).toEqual([]);
+  });
+
+  it("rejects a row whose timestamp is not a real calendar date (2026-02-30) before writing any row", async () => {
+    const dir = testdir();
+    const path = join(dir, "events.jsonl");
+    const copy = join(dir, "bad-date.db");
+    writeFileSync(copy, readFileSync(DB));
+    const db = new Database(copy);
+    db.prepare("UPDATE invocations SET timestamp = '2026-02-30 10:00:00' WHERE id = 7").run();
+    db.close();
+    const logger = await TelemetryLogger.open({ path });
+    try {
+      const error = await importLegacyDatabase({ dbPath: copy, logger }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: "LEGACY_ROW_INVALID", rowId: 7, issues: [{ path: "timestamp" }] });
+    } finally {
+      await logger.close();
+    }
+    expect(linesIn(path)).toEqual([]);
+  });
+
+  it("checks a database without any logger: the fixture passes, a bad row and a non-database fail", async () => {
+    const dir = testdir();
+    await expect(checkLegacyDatabase(DB)).resolves.toEqual({ invocations: 120 });
+    const copy = join(dir, "bad.db");
+    writeFileSync(copy, readFileSync(DB));
+    const db = new Database(copy);
+    db.prepare("UPDATE invocations SET prompt_tokens = -5 WHERE id = 3").run();
+    db.close();
+    await expect(checkLegacyDatabase(copy)).rejects.toMatchObject({ code: "LEGACY_ROW_INVALID", rowId: 3 });
+    const notDb = join(dir, "notes.db");
+    writeFileSync(notDb, "not sqlite\n".repeat(100));
+    await expect(checkLegacyDatabase(notDb)).rejects.toBeInstanceOf(NotLegacyDatabaseError);
   });
 });

@@ -5,6 +5,7 @@
 // is written.
 import type Database from "better-sqlite3";
 import { DuplicateInvocationError, NotLegacyDatabaseError } from "./errors.js";
+import { invocationToEvent } from "./invocation-event.js";
 import { InvocationValidationError, validateInvocationRecord, type InvocationIssue, type PrivacyLevel } from "./invocation-record.js";
 import type { TelemetryLogger } from "./telemetry-logger.js";
 
@@ -120,6 +121,39 @@ async function openLegacy(dbPath: string): Promise<Database.Database> {
   }
 }
 
+function countRows(db: Database.Database): number {
+  return (db.prepare("SELECT COUNT(*) AS n FROM invocations").get() as { n: number }).n;
+}
+
+/** Every row must become a valid event (the very one logInvocation would write) before the first is written. */
+function checkRows(db: Database.Database, dbPath: string): void {
+  const check = { privacyLevel: "metadata" as const, now: () => new Date(0) };
+  for (const row of db.prepare(SELECT_ROWS).iterate() as IterableIterator<LegacyRow>) {
+    try {
+      invocationToEvent(validateInvocationRecord(toRecord(row, check.privacyLevel), check));
+    } catch (error) {
+      if (error instanceof InvocationValidationError) throw new LegacyRowError(dbPath, Number(row.id), error);
+      throw error;
+    }
+  }
+}
+
+/**
+ * Checks that `dbPath` is a legacy telemetry database whose every row can be
+ * imported, without touching any log: what `importLegacyDatabase` checks
+ * before it writes, for callers that must not even create the log otherwise.
+ * @throws {NotLegacyDatabaseError} (NOT_LEGACY_DATABASE) or {LegacyRowError} (LEGACY_ROW_INVALID).
+ */
+export async function checkLegacyDatabase(dbPath: string): Promise<{ readonly invocations: number }> {
+  const db = await openLegacy(dbPath);
+  try {
+    checkRows(db, dbPath);
+    return { invocations: countRows(db) };
+  } finally {
+    db.close();
+  }
+}
+
 /**
  * Appends every row of the legacy database's `invocations` table to the
  * logger's event log, oldest first, skipping ids already there.
@@ -131,18 +165,9 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
   const batchSize = options.batchSize ?? 1000;
   const db = await openLegacy(dbPath);
   try {
-    const total = (db.prepare("SELECT COUNT(*) AS n FROM invocations").get() as { n: number }).n;
+    const total = countRows(db);
     const select = db.prepare(SELECT_ROWS);
-    const check = { privacyLevel: "metadata" as const, now: () => new Date(0) };
-    // First pass: every row must be a valid record before the first one is written.
-    for (const row of select.iterate() as IterableIterator<LegacyRow>) {
-      try {
-        validateInvocationRecord(toRecord(row, check.privacyLevel), check);
-      } catch (error) {
-        if (error instanceof InvocationValidationError) throw new LegacyRowError(dbPath, Number(row.id), error);
-        throw error;
-      }
-    }
+    checkRows(db, dbPath);
 
     let imported = 0;
     let skipped = 0;

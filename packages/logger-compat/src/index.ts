@@ -22,6 +22,7 @@ export type { Statistics } from "./invocation-index.js";
 export type { DailyCostRow } from "./daily-costs.js";
 export {
   importLegacyDatabase,
+  checkLegacyDatabase,
   LegacyRowError,
   type ImportLegacyDatabaseOptions,
   type ImportProgress,

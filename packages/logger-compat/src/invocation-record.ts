@@ -1,6 +1,7 @@
 // The legacy InvocationRecord: its types, and the checks the old SQLite
 // logger enforced through its table definition (NOT NULL columns, INTEGER
 // tokens) plus the ones it left to callers (status and privacy values).
+import { isTimestamp } from "@telemetry/schema";
 
 export const INVOCATION_STATUSES = Object.freeze(["success", "error", "timeout"] as const);
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
@@ -109,7 +110,8 @@ export function normalizeTimestamp(value: Date | string): string | undefined {
   if (offset !== undefined && offset.toUpperCase() !== "Z") zone = offset.includes(":") ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
   else if (offset !== undefined) zone = "Z";
   const text = `${date}T${seconds}${zone}`;
-  return Number.isNaN(Date.parse(text)) ? undefined : text;
+  // The schema's own rule: Date.parse would roll 2026-02-30 over to March.
+  return isTimestamp(text) ? text : undefined;
 }
 
 export interface ValidateOptions {

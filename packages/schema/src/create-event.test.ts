@@ -139,3 +139,14 @@ describe("createEvent", () => {
     expect(() => createEvent({ event: "nope", run_id: 1 } as unknown as EventInput)).toThrow(/event: .*; run_id: expected string/);
   });
 });
+
+describe("isTimestamp", () => {
+  it("accepts exactly the ts values an event accepts", async () => {
+    const { isTimestamp } = await import("./index.js");
+    expect(isTimestamp("2026-02-13T10:05:23.330081+00:00")).toBe(true);
+    expect(isTimestamp("2024-02-29T00:00:00Z")).toBe(true);
+    expect(isTimestamp("2026-02-30T00:00:00Z")).toBe(false);
+    expect(isTimestamp("2026-02-13T10:05:23")).toBe(false);
+    expect(isTimestamp(17)).toBe(false);
+  });
+});

@@ -5,10 +5,8 @@
 // so zod always has the last word and writes the error messages.
 // `event-fast-path.test.ts` proves the two agree on random near-valid input.
 import { EVENT_TYPES } from "./event-type.js";
-import { EVENT_FIELDS, timestampSchema } from "./event-schema.js";
-
-/** The very regular expression zod applies to `ts`, so the two cannot disagree. */
-const TIMESTAMP_PATTERN = (timestampSchema._zod as unknown as { pattern: RegExp }).pattern;
+import { EVENT_FIELDS } from "./event-schema.js";
+import { isTimestamp } from "./timestamp.js";
 const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(EVENT_FIELDS);
 const METRIC_FIELDS: ReadonlySet<string> = new Set(["model", "prompt_tokens", "completion_tokens", "total_tokens", "cost_usd", "latency_ms"]);
@@ -95,7 +93,7 @@ export function passesFastPath(value: unknown, mode: FastPathMode): value is Pla
       case "event":
         break; // checked below, present or not
       case "ts":
-        if (typeof v !== "string" || !TIMESTAMP_PATTERN.test(v)) return false;
+        if (!isTimestamp(v)) return false;
         break;
       case "event_id":
         if (typeof v !== "string" || v.length === 0) return false;

@@ -14,4 +14,5 @@ export { EventValidationError, type ValidationIssue } from "./errors.js";
 export { createEvent } from "./create-event.js";
 export { parseEvent, safeParseEvent, type SafeParseResult } from "./parse-event.js";
 export { serializeEvent } from "./serialize-event.js";
+export { isTimestamp, TIMESTAMP_PATTERN } from "./timestamp.js";
 export { eventJsonSchema } from "./json-schema.js";

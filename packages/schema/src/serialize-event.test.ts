@@ -17,6 +17,11 @@ describe("serializeEvent", () => {
     expect(serializeEvent(e)).toBe('{"event":"task_started","ts":"2026-01-01T00:00:00Z","event_id":"x"}');
   });
 
+  it("writes a newer writer's unknown fields unchanged, nulls included", () => {
+    const e = { event: "task_started", ts: "2026-01-01T00:00:00Z", event_id: "x", future_field: null, run_id: null } as unknown as TelemetryEvent;
+    expect(serializeEvent(e)).toBe('{"event":"task_started","ts":"2026-01-01T00:00:00Z","event_id":"x","future_field":null}');
+  });
+
   it("keeps null attribute values, which are data", () => {
     const e = createEvent({ event: "task_started", attributes: { note: null } });
     expect(serializeEvent(e)).toContain('"attributes":{"note":null}');

@@ -1,16 +1,19 @@
 // One event, one line: the only place an event becomes wire bytes.
-import type { TelemetryEvent } from "./event-schema.js";
+import { EVENT_FIELDS, type TelemetryEvent } from "./event-schema.js";
 
 // JSON.stringify escapes \n and \r inside strings but leaves U+2028/U+2029
 // raw; some line splitters (and JavaScript before ES2019) treat them as line
 // breaks, so they are escaped too.
 const LINE_SEPARATORS = /[\u2028\u2029]/g;
 
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(EVENT_FIELDS);
+
+/** Drops null known fields (absent, in the wire format); a newer writer's unknown fields pass as they are. */
 function withoutNulls(event: TelemetryEvent): object {
   for (const key in event) {
-    if ((event as Record<string, unknown>)[key] == null) {
+    if ((event as Record<string, unknown>)[key] === null && KNOWN_FIELDS.has(key)) {
       const copy: Record<string, unknown> = {};
-      for (const [k, v] of Object.entries(event)) if (v != null) copy[k] = v;
+      for (const [k, v] of Object.entries(event)) if (v !== null || !KNOWN_FIELDS.has(k)) copy[k] = v;
       return copy;
     }
   }
@@ -19,7 +22,8 @@ function withoutNulls(event: TelemetryEvent): object {
 
 /**
  * Serializes an event as exactly one line of JSON with no trailing newline.
- * Absent and null top-level optional fields are omitted.
+ * Absent and null optional fields of the format are omitted; unknown fields
+ * (kept by readers for forward compatibility) are written as they are.
  */
 export function serializeEvent(event: TelemetryEvent): string {
   const json = JSON.stringify(withoutNulls(event));

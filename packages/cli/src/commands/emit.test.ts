@@ -89,4 +89,12 @@ describe("telemetry emit", () => {
     expect(result.stderr).toMatch(/^telemetry emit: .*\bts\b/);
     expect(readdirSync(dir)).toEqual([]);
   });
+
+  it("refuses an --attr named __proto__ instead of dropping it", async () => {
+    const dir = testdir();
+    const result = await runCli(["emit", join(dir, "events.jsonl"), "--type", "task_started", "--attr", "__proto__=x"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^telemetry emit: .*__proto__ is not allowed\n$/);
+    expect(readdirSync(dir)).toEqual([]);
+  });
 });

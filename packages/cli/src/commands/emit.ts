@@ -158,7 +158,10 @@ function keyValuePairs(pairs: readonly string[] | undefined, flag: string): Reco
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new CliUsageError(`invalid ${flag} "${pair}": expected KEY=VALUE`);
-    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+    const key = pair.slice(0, eq);
+    // Assigning it would set the object's prototype and silently drop the pair.
+    if (key === "__proto__") throw new CliUsageError(`invalid ${flag} "${pair}": the key __proto__ is not allowed`);
+    out[key] = pair.slice(eq + 1);
   }
   return out;
 }

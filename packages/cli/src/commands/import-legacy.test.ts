@@ -35,19 +35,18 @@ describe("telemetry import-legacy", () => {
     expect(await readAll(out)).toHaveLength(120);
   });
 
-  it("refuses a file that is not a legacy database with exit 2, one line, and no events written", async () => {
+  it("refuses a file that is not a legacy database with exit 2, one line, and no log created", async () => {
     const dir = testdir();
     const notDb = join(dir, "notes.txt");
     writeFileSync(notDb, "just some text, not SQLite\n");
-    const out = join(dir, "events.jsonl");
+    const out = join(dir, "logs", "events.jsonl");
     const result = await runCli(["import-legacy", notDb, "--out", out]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(linesOf(result.stderr)).toHaveLength(1);
     expect(result.stderr).toContain(notDb);
     expect(result.stderr).not.toMatch(/\n\s+at /);
-    const written = readdirSync(dir).filter((name) => name.startsWith("events.jsonl") && !name.endsWith(".lock"));
-    for (const name of written) expect(await readAll(join(dir, name))).toEqual([]);
+    expect(readdirSync(dir)).toEqual(["notes.txt"]);
   });
 
   it("requires --out", async () => {

@@ -42,7 +42,9 @@ Example:
     if (values.out === undefined) throw new CliUsageError("--out <path> is required: the event log to import into");
     // Loaded on demand: it brings in better-sqlite3's native module, which no
     // other command needs, so `tail` or `query` never pay for it (or fail on it).
-    const { importLegacyDatabase, TelemetryLogger } = await import("@telemetry/logger-compat");
+    const { checkLegacyDatabase, importLegacyDatabase, TelemetryLogger } = await import("@telemetry/logger-compat");
+    // Checked before the log is opened: a rejected database must not leave an empty log behind.
+    await checkLegacyDatabase(dbPath);
     const logger = await TelemetryLogger.open({
       path: values.out,
       ...(values["max-size-bytes"] === undefined ? {} : { maxSizeBytes: parseInteger(values["max-size-bytes"], "--max-size-bytes") }),

@@ -34,7 +34,7 @@ Exit codes: 0 every line is valid, 1 invalid lines found, 2 usage error.
 
 Example:
   $ telemetry verify logs/events.jsonl
-  logs/events.jsonl:171:55650 torn line: no newline at end of file (crash during a write?)
+  logs/events.jsonl:171:55650 torn last line: 83 byte(s) with no newline at the end of the input (an interrupted write)
   170 valid events, 1 invalid line
 `,
   async run(args, io) {
