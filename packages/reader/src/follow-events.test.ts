@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, renameSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createEvent, serializeEvent } from "@telemetry/schema";
 import { testdir } from "@telemetry/test-utils";
@@ -112,6 +112,28 @@ describe("followEvents", () => {
     await following;
     expect(got).toEqual(["e-0", "e-1"]);
     expect(invalid).toEqual([]);
+  });
+
+  it("reads every rotated file still there when retention deleted the one it was following", { timeout: 60_000 }, async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, line(0));
+    const controller = new AbortController();
+    const got: string[] = [];
+    const following = (async () => {
+      for await (const { event } of followEvents(path, { pollIntervalMs: 300, signal: controller.signal })) {
+        got.push(event.event_id);
+        if (got.length === 3) controller.abort();
+      }
+    })();
+    await waitFor(() => got.length === 1);
+    // Two rotations with maxBackups 1 before the next poll: the followed file is deleted.
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, line(1));
+    unlinkSync(`${path}.1`);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, line(2));
+    await following;
+    expect(got).toEqual(["e-0", "e-1", "e-2"]);
   });
 
   it("reports a torn tail once its file is rotated away, and goes on with the new file", { timeout: 60_000 }, async () => {

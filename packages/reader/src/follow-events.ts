@@ -165,8 +165,9 @@ export async function* followEvents(path: string, options: FollowOptions = {}): 
       throw error;
     }
     const index = finished === undefined ? -1 : files.findIndex((f) => f.dev === finished!.dev && f.ino === finished!.ino);
-    // Our file is gone (deleted by retention): only the live file is known to be newer.
-    const keep = index !== -1 || finished === undefined ? files.slice(index + 1) : files.filter((f) => f.file === path);
+    // When our file is gone, retention deleted it; retention deletes oldest
+    // first, so every file still there is newer and must be read (index -1: all).
+    const keep = files.slice(index + 1);
     await closeAll(files.filter((f) => !keep.includes(f)));
     return keep.map((f) => track(f));
   };
@@ -182,8 +183,13 @@ export async function* followEvents(path: string, options: FollowOptions = {}): 
         if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new LogNotFoundError(path, error);
         throw error;
       }
-      const stats = await handle.stat({ bigint: true });
-      current = new TrackedFile(path, handle, stats.dev, stats.ino, options, await lastCompleteLine(handle, buffer), buffer);
+      try {
+        const stats = await handle.stat({ bigint: true });
+        current = new TrackedFile(path, handle, stats.dev, stats.ino, options, await lastCompleteLine(handle, buffer), buffer);
+      } catch (error) {
+        await handle.close();
+        throw error;
+      }
     } else {
       // The checkpoint's file may be the live one or any rotated one by now.
       let files: OpenLogFile[] = [];
@@ -193,7 +199,12 @@ export async function* followEvents(path: string, options: FollowOptions = {}): 
         if (!(error instanceof LogNotFoundError)) throw error;
       }
       let index = -1;
-      for (let i = files.length - 1; i >= 0 && index === -1; i--) if (await isCheckpointFile(files[i]!.handle, from)) index = i;
+      try {
+        for (let i = files.length - 1; i >= 0 && index === -1; i--) if (await isCheckpointFile(files[i]!.handle, from)) index = i;
+      } catch (error) {
+        await closeAll(files);
+        throw error;
+      }
       if (index === -1) {
         await closeAll(files);
         throw new CheckpointNotFoundError(path, from);

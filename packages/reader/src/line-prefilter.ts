@@ -43,10 +43,16 @@ function search(needle: Buffer | number, bytes: Buffer, start: number): number {
   }
 }
 
-function find(cursor: Cursor, bytes: Buffer, source: Uint8Array, start: number): number {
-  // Positions are cached per chunk: the next occurrence at or after `from`
-  // serves every line until the scan passes it, so a chunk is searched once.
-  if (cursor.bytes !== source || start < cursor.from || (cursor.at !== -1 && cursor.at < start)) {
+function find(cursor: Cursor, bytes: Buffer, source: Uint8Array, start: number, end: number): number {
+  if (cursor.bytes === source && start < cursor.from) {
+    // A backward scan (order: "desc") visits lines from the chunk's end:
+    // a position cached ahead is useless, so search this line only.
+    const at = search(cursor.needle, bytes.subarray(start, end), 0);
+    return at === -1 ? -1 : start + at;
+  }
+  // Forward, positions are cached per chunk: the next occurrence at or after
+  // `from` serves every line until the scan passes it, so a chunk is searched once.
+  if (cursor.bytes !== source || (cursor.at !== -1 && cursor.at < start)) {
     cursor.bytes = source;
     cursor.from = start;
     cursor.at = search(cursor.needle, bytes, start);
@@ -71,14 +77,14 @@ export function createLinePrefilter(values: readonly string[]): ((bytes: Uint8Ar
   }
   const backslash: Cursor = { needle: BACKSLASH, bytes: undefined, from: 0, at: -1 };
   const lineHasBackslash = (bytes: Buffer, source: Uint8Array, start: number, end: number): boolean => {
-    const at = find(backslash, bytes, source, start);
+    const at = find(backslash, bytes, source, start, end);
     return at !== -1 && at < end;
   };
   return (source, start, end) => {
     const bytes = Buffer.isBuffer(source) ? source : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
     if (onlyEscaped && !lineHasBackslash(bytes, source, start, end)) return false;
     for (const cursor of needles) {
-      const at = find(cursor, bytes, source, start);
+      const at = find(cursor, bytes, source, start, end);
       // A needle holds no newline, so an occurrence before `end` lies inside this line.
       if ((at === -1 || at >= end) && !lineHasBackslash(bytes, source, start, end)) return false;
     }

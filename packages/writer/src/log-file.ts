@@ -48,7 +48,6 @@ export class LogFile {
   private ino = 0;
   private dev = 0;
   /** The file may end in a fragment: check the last byte before the next write. */
-  private repairNeeded = false;
   /** Written since the last fdatasync. */
   private dirty = false;
   /** Directories holding entries we created and have not yet made durable. */
@@ -79,13 +78,18 @@ export class LogFile {
     }
     if (firstCreated !== undefined) for (const d of createdDirectoryParents(this.dir, firstCreated)) this.dirsToSync.add(d);
     const fd = this.createOrOpen();
-    const stats = fstatSync(fd);
+    let stats;
+    try {
+      stats = fstatSync(fd);
+    } catch (error) {
+      closeSync(fd);
+      throw wrapOsError(error, "opening", this.path);
+    }
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = fd;
     this.ino = stats.ino;
     this.dev = stats.dev;
     this.dirty = false;
-    this.repairNeeded = hasTornTail(fd, stats.size);
   }
 
   private createOrOpen(): number {
@@ -94,8 +98,13 @@ export class LogFile {
     for (let attempt = 1; ; attempt++) {
       try {
         const fd = openSync(this.path, OPEN_NEW, this.options.fileMode);
-        // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
-        fchmodSync(fd, this.options.fileMode);
+        try {
+          // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
+          fchmodSync(fd, this.options.fileMode);
+        } catch (error) {
+          closeSync(fd);
+          throw wrapOsError(error, "setting the mode of", this.path);
+        }
         this.dirsToSync.add(this.dir);
         return fd;
       } catch (error) {
@@ -127,7 +136,7 @@ export class LogFile {
    * non-empty file past `maxSizeBytes`. Returns the bytes the batch may take.
    */
   prepare(firstBytes: number): number | Promise<number> {
-    // The common case stays synchronous: two stat calls, no promise.
+    // The common case stays synchronous: a few stat calls, no promise.
     return this.room(firstBytes) ?? this.prepareSlowly(firstBytes);
   }
 
@@ -139,7 +148,7 @@ export class LogFile {
     const size = fstatSync(this.fd).size;
     if (size === 0) return Math.max(max, firstBytes);
     // A repair "\n" may precede the batch; it counts against the limit.
-    const used = size + (this.repairNeeded ? 1 : 0);
+    const used = size + (hasTornTail(this.fd, size) ? 1 : 0);
     return used + firstBytes <= max ? max - used : undefined;
   }
 
@@ -154,10 +163,9 @@ export class LogFile {
 
   private async rotate(firstBytes: number): Promise<void> {
     await withRotationLock(this.path, async () => {
-      // Re-check under the lock: another process may have rotated while we waited.
-      const stats = statSync(this.path, { throwIfNoEntry: false });
-      if (stats?.ino !== this.ino || stats.dev !== this.dev) return;
-      if (stats.size === 0 || stats.size + firstBytes <= this.options.maxSizeBytes) return;
+      // Re-check under the lock, by the very rule that asked for the rotation:
+      // another process may have rotated (or emptied the file) while we waited.
+      if (!this.isCurrent() || this.room(firstBytes) !== undefined) return;
       if (this.dirty) await this.sync();
       shiftFilesSync(this.path, this.options.maxBackups);
       this.openSync();
@@ -176,9 +184,10 @@ export class LogFile {
     if (this.fd < 0) this.openSync();
     let buffer = data;
     try {
-      if (this.repairNeeded && hasTornTail(this.fd, fstatSync(this.fd).size)) buffer = Buffer.concat([NEWLINE, data]);
+      // Checked before every batch, not only after our own failures: another
+      // process sharing the file may have died mid-write since our last batch.
+      if (hasTornTail(this.fd, fstatSync(this.fd).size)) buffer = Buffer.concat([NEWLINE, data]);
       this.writeAll(buffer);
-      this.repairNeeded = false;
       this.dirty = true;
       // Retention may have deleted our file under us if another process rotated
       // twice since our inode check; then the batch goes to the current file.
@@ -187,8 +196,7 @@ export class LogFile {
         this.write(data);
       }
     } catch (error) {
-      // Part of the buffer may be on disk: the next batch starts on a fresh line.
-      this.repairNeeded = true;
+      // Part of the buffer may be on disk: the next batch's tail check repairs it.
       throw wrapOsError(error, "appending to", this.path);
     }
   }

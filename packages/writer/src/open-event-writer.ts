@@ -23,8 +23,10 @@ export interface EventWriter {
    */
   emit(input: EventInput): Promise<TelemetryEvent>;
   /**
-   * Resolves once every event emitted before the call is stored, and
-   * fdatasync'd in both durability modes: a barrier for "write" callers.
+   * Resolves once every event emitted before the call has settled (stored, or
+   * rejected to its own `emit` caller), with everything stored fdatasync'd in
+   * both durability modes: a barrier for "write" callers. A failed emit is
+   * reported by its own promise, not by `flush`.
    */
   flush(): Promise<void>;
   /** Flushes, then closes the file. Idempotent; later emits reject with WRITER_CLOSED. */
@@ -121,7 +123,12 @@ class FileEventWriter implements EventWriter {
 export async function openEventWriter(options: WriterOptions): Promise<EventWriter> {
   const resolved = resolveOptions(options);
   const file = new LogFile(resolved);
-  await file.open();
+  try {
+    await file.open();
+  } catch (error) {
+    file.close();
+    throw error;
+  }
   return new FileEventWriter(file, resolved.durability, resolved.maxEventBytes, resolved.maxQueueBytes);
 }
 

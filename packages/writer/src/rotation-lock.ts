@@ -2,7 +2,7 @@
 // same files at once. It is a file created with O_EXCL (atomic on local file
 // systems) holding the owner's pid, host and time; a lock left by a crashed
 // process (dead pid on this host, or older than a bound) is broken.
-import { closeSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from "node:fs";
+import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from "node:fs";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -66,7 +66,12 @@ function tryCreate(lockPath: string): number | undefined {
   try {
     const owner: LockOwner = { pid: process.pid, host: hostname(), acquiredAt: Date.now() };
     writeSync(fd, JSON.stringify(owner));
-    return statSync(lockPath).ino;
+    return fstatSync(fd).ino;
+  } catch (error) {
+    // An empty lock (a full disk refused the owner record) would stall every
+    // writer's rotation until it turns stale: take it back at once.
+    unlinkSync(lockPath);
+    throw wrapOsError(error, "writing rotation lock", lockPath);
   } finally {
     closeSync(fd);
   }

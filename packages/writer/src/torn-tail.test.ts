@@ -93,4 +93,31 @@ describe("torn-tail repair", () => {
     expect(readLog(path).events).toHaveLength(2);
     expect(readLog(path).fragments).toHaveLength(1);
   });
+
+  it("never glues onto a fragment that another process left while this writer stayed open", async () => {
+    const path = join(testdir(), "events.jsonl");
+    const writer = await openEventWriter({ path });
+    const first = await writer.emit({ event: "task_started" });
+    // A peer killed in the middle of its write leaves a fragment behind our open writer's back.
+    appendFileSync(path, '{"event":"cost_upd');
+    const second = await writer.emit({ event: "task_completed" });
+    await writer.close();
+    const log = readLog(path);
+    expect(log.events.map((e) => e.event_id)).toEqual([first.event_id, second.event_id]);
+    expect(log.fragments).toEqual([{ line: 2, text: '{"event":"cost_upd' }]);
+  });
+
+  it("rotates a torn file whose repair newline is what pushes it past maxSizeBytes", async () => {
+    const dir = testdir();
+    const path = join(dir, "events.jsonl");
+    const input = { event: "task_started", ts: "2026-01-01T00:00:00Z", event_id: "exact" } as const;
+    const lineBytes = Buffer.byteLength(`${JSON.stringify(input)}\n`);
+    writeFileSync(path, "frag");
+    // Without the newline the line would fit exactly; with it, it does not.
+    const writer = await openEventWriter({ path, maxSizeBytes: 4 + lineBytes, maxBackups: 2 });
+    await writer.emit(input);
+    await writer.close();
+    expect(readFileSync(`${path}.1`, "utf8")).toBe("frag");
+    expect(readLog(path).events.map((e) => e.event_id)).toEqual(["exact"]);
+  }, 20_000);
 });
