@@ -1,7 +1,8 @@
 import { createEvent } from "@telemetry/schema";
 import { describe, expect, it } from "vitest";
 import { CliUsageError } from "./cli-error.js";
-import { buildEventFilter, matchesEventFilter } from "./event-filter.js";
+import { createEventMatcher } from "@telemetry/reader";
+import { buildEventFilter } from "./event-filter.js";
 
 const now = new Date("2026-02-13T12:00:00Z");
 const event = createEvent({
@@ -34,16 +35,16 @@ describe("buildEventFilter", () => {
   });
 });
 
-describe("matchesEventFilter", () => {
+describe("a filter applied event by event (tail -f, stats), through the reader's matcher", () => {
   it("requires every given field to match exactly", () => {
-    expect(matchesEventFilter(event, { run_id: "RUN-1", status: "failed" })).toBe(true);
-    expect(matchesEventFilter(event, { run_id: "RUN-1", status: "completed" })).toBe(false);
-    expect(matchesEventFilter(event, { event: ["cost_update"] })).toBe(false);
+    expect(createEventMatcher({ run_id: "RUN-1", status: "failed" })(event)).toBe(true);
+    expect(createEventMatcher({ run_id: "RUN-1", status: "completed" })(event)).toBe(false);
+    expect(createEventMatcher({ event: ["cost_update"] })(event)).toBe(false);
   });
 
   it("compares times as instants: since is inclusive, until exclusive", () => {
-    expect(matchesEventFilter(event, { since: new Date("2026-02-13T11:30:00Z") })).toBe(true);
-    expect(matchesEventFilter(event, { until: new Date("2026-02-13T11:30:00Z") })).toBe(false);
-    expect(matchesEventFilter(event, { since: new Date("2026-02-13T13:00:00+02:00") })).toBe(true);
+    expect(createEventMatcher({ since: new Date("2026-02-13T11:30:00Z") })(event)).toBe(true);
+    expect(createEventMatcher({ until: new Date("2026-02-13T11:30:00Z") })(event)).toBe(false);
+    expect(createEventMatcher({ since: new Date("2026-02-13T13:00:00+02:00") })(event)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
 // The filter flags `tail` and `query` share (--run, --type, --since, ...),
-// turned into one filter object; also applied event by event for `tail -f`.
-import { EVENT_TYPES, isEventType, type EventType, type TelemetryEvent } from "@telemetry/schema";
+// turned into one filter object: `queryEvents` options, and for events that
+// arrive one by one (`tail -f`, `stats`) the reader's `createEventMatcher`.
+import { EVENT_TYPES, isEventType, type EventType } from "@telemetry/schema";
 import { CliUsageError } from "./cli-error.js";
 import { parseTimeArgument } from "./relative-time.js";
 
@@ -80,22 +81,4 @@ export function buildEventFilter(values: FilterValues, now: Date): EventFilter {
     throw new CliUsageError(`--since (${filter.since.toISOString()}) must be before --until (${filter.until.toISOString()})`);
   }
   return filter;
-}
-
-/** The same test queryEvents applies, for events that arrive one by one (`tail -f`). */
-export function matchesEventFilter(event: TelemetryEvent, filter: EventFilter): boolean {
-  if (filter.event && !filter.event.includes(event.event)) return false;
-  if (filter.run_id !== undefined && event.run_id !== filter.run_id) return false;
-  if (filter.task_id !== undefined && event.task_id !== filter.task_id) return false;
-  if (filter.agent_role !== undefined && event.agent_role !== filter.agent_role) return false;
-  if (filter.tool !== undefined && event.tool !== filter.tool) return false;
-  if (filter.status !== undefined && event.status !== filter.status) return false;
-  if (filter.phase !== undefined && event.phase !== filter.phase) return false;
-  if (filter.mode !== undefined && event.mode !== filter.mode) return false;
-  if (filter.since || filter.until) {
-    const at = Date.parse(event.ts);
-    if (filter.since && at < filter.since.getTime()) return false;
-    if (filter.until && at >= filter.until.getTime()) return false;
-  }
-  return true;
 }

@@ -1,5 +1,5 @@
 export { readEvents, type ReadOptions } from "./read-events.js";
-export { queryEvents, type QueryOptions } from "./query-events.js";
+export { queryEvents, createEventMatcher, type QueryOptions } from "./query-events.js";
 export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";
 export type { Checkpoint, FileIdentity } from "./checkpoint.js";
 export { summarizeRuns, type RunSummary } from "./summarize-runs.js";

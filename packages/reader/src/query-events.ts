@@ -48,8 +48,12 @@ function instantOption(option: "since" | "until", value: Date | string | undefin
   return instant;
 }
 
-/** Validates the options once and returns the event-level predicate. */
-function compileMatcher(options: QueryOptions): (event: TelemetryEvent) => boolean {
+/**
+ * Validates the filter options once and returns the predicate `queryEvents`
+ * applies to each event, for events that arrive one by one (a follower).
+ * @throws {InvalidQueryError} for a `since`/`until` that is not a time.
+ */
+export function createEventMatcher(options: Omit<QueryOptions, "limit" | "order">): (event: TelemetryEvent) => boolean {
   const types = options.event === undefined ? undefined : new Set<string>(typeof options.event === "string" ? [options.event] : options.event);
   const exact = EXACT_FIELDS.flatMap((field) => {
     const value = options[field];
@@ -94,7 +98,7 @@ function prefilterValues(options: QueryOptions): string[] {
  * @throws {InvalidLineError} in strict mode.
  */
 export async function queryEvents(path: string, options: QueryOptions = {}): Promise<TelemetryEvent[]> {
-  const matches = compileMatcher(options);
+  const matches = createEventMatcher(options);
   const limit = options.limit ?? Infinity;
   if (!(limit >= 0) || (limit !== Infinity && !Number.isInteger(limit))) {
     throw new InvalidQueryError("limit", `expected a non-negative integer, received ${String(options.limit)}`);

@@ -1,5 +1,8 @@
 // Reads a log back for assertions: every line parsed with the schema, and
-// fragments (torn or corrupt lines) reported separately.
+// fragments (torn or corrupt lines) reported separately. Blank lines are
+// skipped, as every reader of the format skips them: a writer that finds the
+// file's last byte is not "\n" starts its batch with one, and the last byte
+// it saw may belong to another process's write still in progress.
 import { readFileSync } from "node:fs";
 import { safeParseEvent, type TelemetryEvent } from "@telemetry/schema";
 
@@ -8,6 +11,8 @@ export interface LogContents {
   /** Lines that are not a valid event, with their 1-based line numbers. */
   readonly fragments: { line: number; text: string }[];
   readonly endsWithNewline: boolean;
+  /** Empty lines (skipped by readers). */
+  readonly blankLines: number;
 }
 
 export function readLog(path: string): LogContents {
@@ -16,7 +21,12 @@ export function readLog(path: string): LogContents {
   if (lines.at(-1) === "") lines.pop();
   const events: TelemetryEvent[] = [];
   const fragments: { line: number; text: string }[] = [];
+  let blankLines = 0;
   lines.forEach((line, index) => {
+    if (line === "") {
+      blankLines++;
+      return;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -28,12 +38,12 @@ export function readLog(path: string): LogContents {
     if (parsed.success) events.push(parsed.data);
     else fragments.push({ line: index + 1, text: line });
   });
-  return { events, fragments, endsWithNewline: text.length === 0 || text.endsWith("\n") };
+  return { events, fragments, endsWithNewline: text.length === 0 || text.endsWith("\n"), blankLines };
 }
 
 /** All events of `path` and its rotated files, oldest file first. */
 export function readRotatedLog(path: string, maxBackups: number): LogContents {
-  const all: LogContents = { events: [], fragments: [], endsWithNewline: true };
+  const all = { events: [] as TelemetryEvent[], fragments: [] as { line: number; text: string }[], endsWithNewline: true, blankLines: 0 };
   for (let n = maxBackups; n >= 0; n--) {
     const file = n === 0 ? path : `${path}.${n}`;
     let contents: LogContents;
@@ -43,6 +53,7 @@ export function readRotatedLog(path: string, maxBackups: number): LogContents {
       continue;
     }
     all.events.push(...contents.events);
+    all.blankLines += contents.blankLines;
     all.fragments.push(...contents.fragments.map((f) => ({ ...f, text: `${file}: ${f.text}` })));
   }
   return all;

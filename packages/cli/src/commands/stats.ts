@@ -1,10 +1,10 @@
 // `telemetry stats <path> [--by run|day|agent|tool|model]`: per-run
 // summaries or cost roll-ups, as a table or JSON lines.
-import { readEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
+import { createEventMatcher, readEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
-import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS, matchesEventFilter, type EventFilter } from "../event-filter.js";
+import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS, type EventFilter } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
@@ -71,8 +71,8 @@ Example:
 };
 
 async function* filtered(events: AsyncIterable<TelemetryEvent>, filter: EventFilter): AsyncGenerator<TelemetryEvent> {
-  const all = Object.keys(filter).length === 0;
-  for await (const event of events) if (all || matchesEventFilter(event, filter)) yield event;
+  const matches = Object.keys(filter).length === 0 ? undefined : createEventMatcher(filter);
+  for await (const event of events) if (matches === undefined || matches(event)) yield event;
 }
 
 function jsonLines(rows: readonly object[]): string {

@@ -1,9 +1,9 @@
 // `telemetry tail <path> [-n N] [-f] [filters] [--json]`: the last events,
 // pretty, one per line; with -f, then every new one until Ctrl-C.
-import { queryEvents } from "@telemetry/reader";
+import { createEventMatcher, queryEvents } from "@telemetry/reader";
 import { serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import type { Command } from "../command.js";
-import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS, matchesEventFilter } from "../event-filter.js";
+import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
 import { formatEvent } from "../format-event.js";
 import { followWithHistory } from "../follow-with-history.js";
@@ -61,7 +61,7 @@ Example:
     await followWithHistory(path, {
       lines,
       signal: io.interruptSignal(),
-      matches: (event) => matchesEventFilter(event, filter),
+      matches: createEventMatcher(filter),
       print,
       onInvalid: skipped.onInvalid,
     });
