@@ -372,7 +372,7 @@ export const writerBench: BenchArea = async ({ quick, dir }) => {
       detail:
         `${fmt(one)} vs ${fmt(perEventPaired)} ev/s = ${fmt((100 * one) / perEventPaired, 1)}%, measured in alternating slices on one disk` +
         (one < 0.9 * perEventPaired
-          ? `; cause: one write+fdatasync takes only ${fmt(1e6 / perEventPaired, 0)} µs on this disk, and ours adds ${fmt(1e6 / one - 1e6 / perEventPaired, 0)} µs per event, of which ${fmt(single.emitCallUs, 1)} µs is the emit() call itself (schema validation + serialization, cold after each fsync wait; the baseline writes a pre-serialized line) and the rest two stat calls (rotation check, link-count check) and the hop to the flusher`
+          ? `; cause: one write+fdatasync takes only ${fmt(1e6 / perEventPaired, 0)} µs on this disk, and ours adds ${fmt(1e6 / one - 1e6 / perEventPaired, 0)} µs per event, of which ${fmt(single.emitCallUs, 1)} µs is the emit() call itself (schema validation + serialization, cold after each fsync wait; the baseline writes a pre-serialized line) and the rest stat calls (rotation check, link-count check), a one-byte read of the tail (torn-tail check) and the hop to the flusher`
           : ""),
     },
     {
