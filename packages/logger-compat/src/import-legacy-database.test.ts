@@ -9,21 +9,13 @@ import { instantKey } from "./instant.js";
 import type { InvocationRow } from "./invocation-record.js";
 import { NotLegacyDatabaseError } from "./errors.js";
 import { TelemetryLogger } from "./telemetry-logger.js";
+import { linesIn } from "./records.fixture.js";
 
 const DB = fixturePath("legacy", "telemetry.db");
 const expected = JSON.parse(readFileSync(fixturePath("legacy", "expected.json"), "utf8")) as Record<string, unknown>;
 // After the newest fixture row (2026-01-26), so days=100000 covers everything, as when the oracle ran.
 const NOW = new Date("2026-02-01T00:00:00Z");
 
-/** Lines of a log; none when the file does not exist (the writer may create it at open). */
-function linesIn(path: string): string[] {
-  try {
-    return readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-}
 
 type LegacyInvocation = InvocationRow & { id: number };
 type Stats = Record<string, number>;

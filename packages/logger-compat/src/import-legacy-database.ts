@@ -6,7 +6,7 @@
 import type Database from "better-sqlite3";
 import { DuplicateInvocationError, NotLegacyDatabaseError } from "./errors.js";
 import { invocationToEvent } from "./invocation-event.js";
-import { InvocationValidationError, validateInvocationRecord, type InvocationIssue, type PrivacyLevel } from "./invocation-record.js";
+import { INVOCATION_FIELDS, InvocationValidationError, validateInvocationRecord, type InvocationIssue, type PrivacyLevel } from "./invocation-record.js";
 import type { TelemetryLogger } from "./telemetry-logger.js";
 
 export interface ImportProgress {
@@ -53,23 +53,8 @@ export class LegacyRowError extends Error {
   }
 }
 
-/** Columns of the legacy `invocations` table that a record is made of. */
-const LEGACY_COLUMNS = [
-  "id",
-  "invocation_id",
-  "timestamp",
-  "agent_name",
-  "tool_name",
-  "model_name",
-  "prompt_tokens",
-  "completion_tokens",
-  "total_tokens",
-  "cost_usd",
-  "latency_ms",
-  "status",
-  "error_message",
-  "privacy_level",
-] as const;
+/** Columns of the legacy `invocations` table that a record is made of, plus the row id for error messages. */
+const LEGACY_COLUMNS = ["id", ...INVOCATION_FIELDS] as const;
 
 type LegacyRow = Record<(typeof LEGACY_COLUMNS)[number], unknown>;
 

@@ -63,7 +63,8 @@ export class InvocationValidationError extends Error {
   }
 }
 
-const RECORD_FIELDS: ReadonlySet<string> = new Set([
+/** Every field of an InvocationRecord: the legacy table's columns but its row `id`. */
+export const INVOCATION_FIELDS = Object.freeze([
   "invocation_id",
   "agent_name",
   "tool_name",
@@ -77,7 +78,9 @@ const RECORD_FIELDS: ReadonlySet<string> = new Set([
   "error_message",
   "privacy_level",
   "timestamp",
-]);
+] as const);
+
+const RECORD_FIELDS: ReadonlySet<string> = new Set(INVOCATION_FIELDS);
 
 const TOKEN_FIELDS = ["prompt_tokens", "completion_tokens", "total_tokens"] as const;
 const AMOUNT_FIELDS = ["cost_usd", "latency_ms"] as const;

@@ -1,5 +1,16 @@
 // Test data shared by this package's tests (excluded from the build).
+import { readFileSync } from "node:fs";
 import type { InvocationRecord } from "./invocation-record.js";
+
+/** Lines of a log; none when the file does not exist (the writer may create it at open). */
+export function linesIn(path: string): string[] {
+  try {
+    return readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
 
 let counter = 0;
 

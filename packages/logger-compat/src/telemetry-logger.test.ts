@@ -1,11 +1,10 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { openEventWriter } from "@telemetry/writer";
 import { testdir } from "@telemetry/test-utils";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { DuplicateInvocationError, InvalidOptionError, LoggerClosedError } from "./errors.js";
 import { InvocationValidationError, type InvocationRecord } from "./invocation-record.js";
-import { aRecord } from "./records.fixture.js";
+import { aRecord, linesIn } from "./records.fixture.js";
 import { TelemetryLogger, type TelemetryLoggerOptions } from "./telemetry-logger.js";
 
 const NOW = new Date("2026-01-20T12:00:00Z");
@@ -17,14 +16,6 @@ async function openLogger(options: Partial<TelemetryLoggerOptions> = {}): Promis
   return { logger, path };
 }
 
-function linesIn(path: string): string[] {
-  try {
-    return readFileSync(path, "utf8").split("\n").filter((l) => l.length > 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-}
 
 async function logAll(logger: TelemetryLogger, records: InvocationRecord[]): Promise<void> {
   for (const r of records) await logger.logInvocation(r);
