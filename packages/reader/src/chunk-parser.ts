@@ -320,11 +320,13 @@ export class ChunkParser {
   }
 }
 
-function hasBom(bytes: Uint8Array, start: number, end: number): boolean {
+/** A UTF-8 byte order mark at `start` (accepted at the start of a file only). */
+export function hasBom(bytes: Uint8Array, start: number, end: number): boolean {
   return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
 }
 
-function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
+/** Only spaces, tabs and carriage returns: a line readers skip without a report. */
+export function isBlank(bytes: Uint8Array, start: number, end: number): boolean {
   for (let i = start; i < end; i++) {
     const b = bytes[i];
     if (b !== 0x20 && b !== 0x09 && b !== 0x0d) return false;

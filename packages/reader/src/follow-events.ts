@@ -2,7 +2,7 @@
 // and truncations, with a checkpoint per event to resume from after a restart.
 // Polls (fs.watch misses events across renames on several platforms).
 import { Buffer } from "node:buffer";
-import { open, stat, type FileHandle } from "node:fs/promises";
+import { open, type FileHandle } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { TelemetryEvent } from "@telemetry/schema";
 import { ChunkParser, type ParsedLine } from "./chunk-parser.js";
@@ -10,7 +10,7 @@ import { HEAD_BYTES, isCheckpoint, isCheckpointFile, readHead, type Checkpoint, 
 import { CheckpointNotFoundError, InvalidCheckpointError } from "./follow-errors.js";
 import type { InvalidLine } from "./invalid-line.js";
 import { LogNotFoundError } from "./log-not-found-error.js";
-import { closeAll, openLogFiles, type OpenLogFile } from "./open-log.js";
+import { closeAll, inodeOf, openLogFiles, type OpenLogFile } from "./open-log.js";
 import { READ_CHUNK_BYTES } from "./read-file.js";
 
 export interface FollowOptions {
@@ -106,15 +106,6 @@ class TrackedFile {
   }
 }
 
-async function identityOf(name: string): Promise<{ dev: bigint; ino: bigint } | undefined> {
-  try {
-    const stats = await stat(name, { bigint: true });
-    return { dev: stats.dev, ino: stats.ino };
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-}
 
 /** Lines and the offset just past the last complete line, for starting at the end. */
 async function lastCompleteLine(handle: FileHandle, buffer: Buffer): Promise<{ offset: number; line: number }> {
@@ -233,7 +224,7 @@ export async function* followEvents(path: string, options: FollowOptions = {}): 
         current = undefined;
         continue;
       }
-      const live = await identityOf(path);
+      const live = await inodeOf(path);
       if (live?.dev === current.dev && live.ino === current.ino) {
         if (!(await pause(pollMs, signal))) return;
         continue;

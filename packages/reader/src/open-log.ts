@@ -24,7 +24,8 @@ function rotationIndex(path: string, file: string): number {
   return file === path ? 0 : Number(file.slice(path.length + 1));
 }
 
-async function inodeOf(file: string): Promise<{ dev: bigint; ino: bigint } | undefined> {
+/** The file's identity (device, inode), or undefined when nothing is at that name. */
+export async function inodeOf(file: string): Promise<{ dev: bigint; ino: bigint } | undefined> {
   try {
     const stats = await stat(file, { bigint: true });
     return { dev: stats.dev, ino: stats.ino };

@@ -4,6 +4,7 @@ import { Buffer } from "node:buffer";
 import type { FileHandle } from "node:fs/promises";
 import type { InvalidLine } from "./invalid-line.js";
 import type { TelemetryEvent } from "@telemetry/schema";
+import { hasBom, isBlank } from "./chunk-parser.js";
 import { excerptOf, LineProblem, parseLine } from "./parse-line.js";
 
 const NEWLINE = 0x0a;
@@ -33,9 +34,6 @@ async function lineNumberAt(handle: FileHandle, offset: number, chunkBytes: numb
   return lines;
 }
 
-function hasBom(bytes: Uint8Array, start: number, end: number): boolean {
-  return end - start >= 3 && bytes[start] === 0xef && bytes[start + 1] === 0xbb && bytes[start + 2] === 0xbf;
-}
 
 /** Yields the file's lines newest first; `size` is the length to read (the file may be growing). */
 export async function* readLinesBackward(handle: FileHandle, size: number, options: BackwardOptions): AsyncGenerator<BackwardItem> {
@@ -60,7 +58,7 @@ export async function* readLinesBackward(handle: FileHandle, size: number, optio
       terminated = true;
       const bodyStart = offset === 0 && hasBom(bytes, start, end) ? start + 3 : start;
       const body = bytes.subarray(bodyStart, end);
-      if (body.every((b) => b === 0x20 || b === 0x09 || b === 0x0d)) return undefined;
+      if (isBlank(body, 0, body.length)) return undefined;
       return report(offset, "torn", `torn last line: ${length} byte(s) with no newline at the end of the input (an interrupted write)`, excerptOf(body, 0, body.length));
     }
     if (length > maxLineBytes) {
