@@ -58,7 +58,9 @@ const machine = [
   `- duration: ${((Date.now() - started) / 1000).toFixed(1)} s`,
 ].join("\n");
 const markdown = `# Benchmark results\n\nProduced by \`pnpm bench\`. Every row sets our figure beside a baseline measured in the same run on the same disk.\n\n${machine}\n\n${sections.map(sectionToMarkdown).join("\n\n")}\n`;
-const outPath = values.out ?? (values.quick ? join(dataRoot, "RESULTS.quick.md") : new URL("../RESULTS.md", import.meta.url).pathname);
+// Only a full run of every area may replace the committed bench/RESULTS.md.
+const partial = values.quick || values.only !== undefined;
+const outPath = values.out ?? (partial ? join(dataRoot, values.quick ? "RESULTS.quick.md" : "RESULTS.partial.md") : new URL("../RESULTS.md", import.meta.url).pathname);
 writeFileSync(outPath, markdown);
 console.log(`\nwrote ${outPath}`);
 const unmet = sections.flatMap((s) => s.goals.filter((g) => !g.met));
