@@ -1,0 +1,365 @@
+// The shipper: follows one log through the reader's cursor and publishes each
+// event's line to this host's JetStream subject, pipelined, with exactly-once
+// effects. Its position lives in the stream (a checkpoint header on every
+// message, read back with last-by-subject), and `Nats-Msg-Id` = `event_id` lets
+// JetStream drop the re-publishes a crash or a rewind causes. The argument is
+// in docs/guarantees.md (fleet section).
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { headers, type NatsConnection } from "@nats-io/transport-node";
+import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type PubAck } from "@nats-io/jetstream";
+import { CheckpointNotFoundError, LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor } from "@telemetry/reader";
+import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
+import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, MSG_ID_HEADER, defaultSubject } from "./fleet-headers.js";
+import { ensureFleetStream, type FleetStreamOptions } from "./fleet-stream.js";
+import { logLagBytes } from "./log-lag.js";
+import { EventTooLargeError, ShipPositionLostError, StreamConfigMismatchError, SubjectConflictError } from "./ship-errors.js";
+
+export interface ShipOptions extends FleetConnectionOptions, FleetStreamOptions {
+  /** The log to ship (its rotated files `path.N` are followed too). */
+  readonly path: string;
+  /** This host's subject. Default `telemetry.events.<hostname>` (dots and wildcards in the hostname become `_`). */
+  readonly subject?: string;
+  /** The host name carried in every message's `Telemetry-Host` header. Default `os.hostname()`. */
+  readonly host?: string;
+  /** Aborting stops shipping: in-flight publishes are awaited (up to `ackTimeoutMs`), then `done` resolves. */
+  readonly signal?: AbortSignal;
+  /** Most publishes awaiting their acknowledgement at once. Default 512. */
+  readonly maxInFlight?: number;
+  /** How long a publish waits for JetStream's acknowledgement, in ms. Default 5000. */
+  readonly ackTimeoutMs?: number;
+  /** How often to look at a caught-up log for new lines, in ms. Default 50. */
+  readonly pollIntervalMs?: number;
+  /** Where to begin when the stream holds nothing for the subject yet. Default `"start"` (the whole log). */
+  readonly from?: "start" | "end";
+  /** Each state change, once (not every retry). */
+  readonly onStateChange?: (change: ShipStateChange) => void;
+  /** Lines of the log that are not valid events (skipped, as every reader skips them). */
+  readonly onInvalid?: (issue: InvalidLine) => void;
+  /** Longest line the cursor reads. Default: the reader's (1 MiB). */
+  readonly maxLineBytes?: number;
+}
+
+export type ShipState = "connecting" | "shipping" | "caught-up" | "disconnected" | "retrying" | "stopped" | "failed";
+
+export interface ShipStateChange {
+  readonly state: ShipState;
+  /** Why, for `disconnected`, `retrying` and `failed`. */
+  readonly reason?: string;
+}
+
+export interface ShipStats {
+  readonly state: ShipState;
+  /** Events stored in the stream by this shipper since it started. */
+  readonly shipped: number;
+  /** Re-published events JetStream reported as duplicates (already stored; dropped). */
+  readonly duplicates: number;
+  /** Events re-published after a later one was already stored (see docs/guarantees.md: only after a rejected publish). */
+  readonly reordered: number;
+  /** Events read from the log and not yet acknowledged by the stream. */
+  readonly lagEvents: number;
+  /** Bytes of the log after the last acknowledged event (refreshed about once a second). */
+  readonly lagBytes: number;
+  /** How many times shipping rewound to the stream's position after an error. */
+  readonly rewinds: number;
+  readonly lastError: { readonly message: string; readonly at: string } | undefined;
+  /** The log position just after the last acknowledged event. */
+  readonly position: Checkpoint | undefined;
+  /** The stream sequence of the last acknowledged event. */
+  readonly streamSeq: number;
+}
+
+export interface Shipper {
+  /** A snapshot of the shipper's figures. */
+  readonly stats: ShipStats;
+  /** Resolves after the signal aborts and in-flight publishes settle; rejects with a typed error that retrying cannot fix. */
+  readonly done: Promise<ShipStats>;
+}
+
+interface InFlight {
+  readonly entry: CursorEntry;
+  readonly ack: Promise<PubAck>;
+}
+
+interface StreamPosition {
+  readonly checkpoint: Checkpoint | undefined;
+  readonly seq: number;
+}
+
+const encoder = new TextEncoder();
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Errors that retrying cannot fix: shipping stops with them. */
+function isFatal(error: unknown): boolean {
+  return (
+    error instanceof StreamConfigMismatchError ||
+    error instanceof EventTooLargeError ||
+    error instanceof ShipPositionLostError ||
+    error instanceof SubjectConflictError ||
+    error instanceof LogNotFoundError
+  );
+}
+
+function parseCheckpoint(value: string | undefined): Checkpoint | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return JSON.parse(value) as Checkpoint;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts shipping `path`; runs until `signal` aborts or a fatal error. */
+export function shipLog(options: ShipOptions): Shipper {
+  const host = options.host ?? hostname();
+  const subject = options.subject ?? defaultSubject(host);
+  const streamName = options.stream ?? DEFAULT_STREAM;
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 512);
+  const ackTimeoutMs = options.ackTimeoutMs ?? 5_000;
+  const pollIntervalMs = options.pollIntervalMs ?? 50;
+  const signal = options.signal ?? new AbortController().signal;
+
+  let state: ShipState = "connecting";
+  let shipped = 0;
+  let duplicates = 0;
+  let reordered = 0;
+  let rewinds = 0;
+  let lagBytes = 0;
+  let lastError: ShipStats["lastError"];
+  let lastAcked: StreamPosition = { checkpoint: undefined, seq: 0 };
+  const inflight: InFlight[] = [];
+  let unsent = 0;
+
+  const setState = (next: ShipState, reason?: string): void => {
+    if (next === state) return;
+    state = next;
+    options.onStateChange?.(reason === undefined ? { state } : { state, reason });
+  };
+  const recordError = (error: unknown): void => {
+    lastError = { message: describeError(error), at: new Date().toISOString() };
+  };
+  const snapshot = (): ShipStats => ({
+    state,
+    shipped,
+    duplicates,
+    reordered,
+    lagEvents: inflight.length + unsent,
+    lagBytes,
+    rewinds,
+    lastError,
+    position: lastAcked.checkpoint,
+    streamSeq: lastAcked.seq,
+  });
+
+  /** The stream's last message on our subject: the truth about what is stored. */
+  async function streamPosition(jsm: JetStreamManager): Promise<StreamPosition> {
+    const last = await jsm.streams.getMessage(streamName, { last_by_subj: subject });
+    if (last === null) return { checkpoint: undefined, seq: 0 };
+    const checkpoint = parseCheckpoint(last.header.get(CHECKPOINT_HEADER));
+    if (checkpoint === undefined) {
+      throw new SubjectConflictError(subject, streamName, new Error(`message ${last.seq} has no ${CHECKPOINT_HEADER} header`));
+    }
+    return { checkpoint, seq: last.seq };
+  }
+
+  async function openCursorAt(position: StreamPosition): Promise<LogCursor> {
+    const from = position.checkpoint ?? options.from ?? "start";
+    try {
+      return await openLogCursor(options.path, {
+        from,
+        ...(options.onInvalid ? { onInvalid: options.onInvalid } : {}),
+        ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
+      });
+    } catch (error) {
+      if (error instanceof CheckpointNotFoundError) throw new ShipPositionLostError(subject, options.path, error);
+      throw error;
+    }
+  }
+
+  function publish(js: JetStreamClient, maxPayload: number, entry: CursorEntry, expectLastSeq: number | undefined): Promise<PubAck> {
+    const data = encoder.encode(entry.line);
+    const h = headers();
+    const checkpoint = JSON.stringify(entry.checkpoint);
+    h.set(CHECKPOINT_HEADER, checkpoint);
+    h.set(HOST_HEADER, host);
+    // Header bytes: names, values and separators; a generous bound is enough to refuse early.
+    const size = data.length + checkpoint.length + host.length + entry.event.event_id.length + 256;
+    if (size > maxPayload) {
+      const where = `${options.path} line ${entry.checkpoint.line}`;
+      const refused = Promise.reject(new EventTooLargeError(entry.event.event_id, size, maxPayload, where));
+      refused.catch(() => undefined);
+      return refused;
+    }
+    const ack = js.publish(subject, data, {
+      msgID: entry.event.event_id,
+      headers: h,
+      timeout: ackTimeoutMs,
+      ...(expectLastSeq === undefined ? {} : { expect: { lastSubjectSequence: expectLastSeq } }),
+    });
+    // Awaited in order later; a rejection before then must not be reported as unhandled.
+    ack.catch(() => undefined);
+    return ack;
+  }
+
+  /** Waits for every in-flight publish; returns the event ids stored after the first failure. */
+  async function settle(): Promise<{ storedAfterFailure: Set<string> }> {
+    const results = await Promise.allSettled(inflight.map((f) => f.ack));
+    const storedAfterFailure = new Set<string>();
+    let failed = false;
+    results.forEach((result, i) => {
+      const entry = inflight[i]!.entry;
+      if (result.status === "rejected") failed = true;
+      else if (!failed) {
+        // Acknowledged in order before any failure: just as good as awaited one by one.
+        lastAcked = { checkpoint: entry.checkpoint, seq: result.value.seq };
+        if (result.value.duplicate) duplicates++;
+        else shipped++;
+      } else if (!result.value.duplicate) {
+        storedAfterFailure.add(entry.event.event_id);
+        shipped++;
+      }
+    });
+    inflight.length = 0;
+    unsent = 0;
+    return { storedAfterFailure };
+  }
+
+  async function pump(nc: NatsConnection, js: JetStreamClient, cursor: LogCursor, expectLastSeq: number | undefined, repair: Set<string>): Promise<void> {
+    const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
+    let expect = expectLastSeq;
+    let pending: readonly CursorEntry[] = [];
+    let next = 0;
+    let caughtUp = false;
+    let lastPollAt = 0;
+    for (;;) {
+      if (signal.aborted) return;
+      while (inflight.length < maxInFlight) {
+        if (next >= pending.length) {
+          if (caughtUp && Date.now() - lastPollAt < pollIntervalMs) break;
+          const result = await cursor.poll({ maxEvents: Math.max(64, maxInFlight - inflight.length) });
+          lastPollAt = Date.now();
+          pending = result.events;
+          next = 0;
+          caughtUp = result.caughtUp;
+          if (pending.length === 0) break;
+        }
+        const entry = pending[next++]!;
+        inflight.push({ entry, ack: publish(js, maxPayload, entry, expect) });
+        expect = undefined;
+      }
+      unsent = pending.length - next;
+      if (inflight.length === 0) {
+        setState("caught-up");
+        await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      setState(caughtUp ? "caught-up" : "shipping");
+      const head = inflight[0]!;
+      const ack = await head.ack;
+      inflight.shift();
+      lastAcked = { checkpoint: head.entry.checkpoint, seq: ack.seq };
+      if (ack.duplicate) duplicates++;
+      else {
+        shipped++;
+        // Stored now although a later event was stored before it (after a rejected publish).
+        if (repair.size > 0) reordered++;
+      }
+      repair.delete(head.entry.event.event_id);
+    }
+  }
+
+  async function run(): Promise<ShipStats> {
+    let nc: NatsConnection | undefined;
+    const stopLagTimer = setInterval(() => {
+      logLagBytes(options.path, lastAcked.checkpoint).then(
+        (bytes) => (lagBytes = bytes),
+        () => undefined,
+      );
+    }, 1_000);
+    try {
+      options.onStateChange?.({ state: "connecting" });
+      const connecting = connectFleet(options);
+      const aborted = new Promise<undefined>((resolve) => signal.addEventListener("abort", () => resolve(undefined), { once: true }));
+      nc = signal.aborted ? undefined : await Promise.race([connecting, aborted]);
+      if (nc === undefined) {
+        connecting.then((late) => late.close(), () => undefined);
+        return snapshot();
+      }
+      const connection = nc;
+      void (async () => {
+        for await (const status of connection.status()) {
+          if (status.type === "disconnect") setState("disconnected", `lost ${status.server}`);
+          else if (status.type === "reconnect") setState("shipping", `reconnected to ${status.server}`);
+        }
+      })();
+      const jsm = await jetstreamManager(connection, { timeout: ackTimeoutMs });
+      const js = jetstream(connection, { timeout: ackTimeoutMs });
+      let repair = new Set<string>();
+      let backoffMs = 250;
+      let seqAtLastError = 0;
+      for (;;) {
+        if (signal.aborted) break;
+        let cursor: LogCursor | undefined;
+        try {
+          await ensureFleetStream(jsm, subject, options);
+          let expect: number | undefined;
+          if (repair.size > 0) {
+            // A later event is stored but an earlier one was not: resume after the last one
+            // acknowledged in order, so the missing one is re-sent (the rest are duplicates).
+          } else {
+            const stored = await streamPosition(jsm);
+            // Retention may have removed acknowledged messages; never go back before them.
+            if (stored.seq >= lastAcked.seq) {
+              lastAcked = stored;
+              expect = stored.seq;
+            }
+          }
+          cursor = await openCursorAt(lastAcked);
+          setState("shipping");
+          await pump(connection, js, cursor, expect, repair);
+          await Promise.allSettled(inflight.map((f) => f.ack));
+          await settle();
+          break;
+        } catch (error) {
+          if (error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.StreamWrongLastSequence)) {
+            throw new SubjectConflictError(subject, streamName, error);
+          }
+          if (isFatal(error)) throw error;
+          recordError(error);
+          if (lastAcked.seq > seqAtLastError) backoffMs = 250;
+          seqAtLastError = lastAcked.seq;
+          const { storedAfterFailure } = await settle();
+          if (storedAfterFailure.size > 0) repair = new Set([...repair, ...storedAfterFailure]);
+          rewinds++;
+          setState("retrying", describeError(error));
+          await sleep(backoffMs * (0.5 + Math.random()), undefined, { signal }).catch(() => undefined);
+          backoffMs = Math.min(backoffMs * 2, 5_000);
+          continue;
+        } finally {
+          await cursor?.close();
+        }
+      }
+      setState("stopped");
+      return snapshot();
+    } catch (error) {
+      recordError(error);
+      setState("failed", describeError(error));
+      throw error;
+    } finally {
+      clearInterval(stopLagTimer);
+      lagBytes = await logLagBytes(options.path, lastAcked.checkpoint).catch(() => lagBytes);
+      await nc?.close().catch(() => undefined);
+    }
+  }
+
+  const done = run();
+  return {
+    get stats() {
+      return snapshot();
+    },
+    done,
+  };
+}
