@@ -59,3 +59,17 @@ export function parseTimeArgument(text: string, now: Date, option = "time"): Dat
     `invalid ${option} "${text}": use a duration before now (30m, 2h, 7d) or an ISO time (2026-02-13, 2026-02-13T10:00:00Z)`,
   );
 }
+
+/**
+ * A length of time for options such as `--max-age 30d`: `1500ms`, `30s`,
+ * `2m`, `24h`, `7d`, `1w`, in ms.
+ * @throws {CliUsageError} naming the option.
+ */
+export function parseDuration(text: string, option: string): number {
+  const value = text.trim();
+  const ms = /^(\d+)\s*ms$/.exec(value);
+  if (ms) return Number(ms[1]);
+  const relative = RELATIVE.exec(value);
+  if (relative) return Math.round(Number(relative[1]) * UNIT_MS[relative[2] as keyof typeof UNIT_MS]);
+  throw new CliUsageError(`invalid ${option} "${text}": expected a duration such as 1500ms, 30s, 2m, 24h or 30d`);
+}

@@ -3,6 +3,9 @@
 // shipper only adds "never give up reconnecting".
 import { connect, type NatsConnection, type NodeConnectionOptions } from "@nats-io/transport-node";
 
+// For a credentials file (JWT + NKey seed): `connection: { authenticator: credsAuthenticator(readFileSync(file)) }`.
+export { credsAuthenticator } from "@nats-io/transport-node";
+
 /** The client's own connection options, passed to `connect()` unchanged (see @nats-io/transport-node). */
 export type NatsClientOptions = Omit<NodeConnectionOptions, "servers">;
 

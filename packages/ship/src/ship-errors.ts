@@ -33,16 +33,6 @@ export class EventTooLargeError extends Error {
   }
 }
 
-/** The stream's last message for the subject names a log position that is gone from the log. */
-export class ShipPositionLostError extends Error {
-  readonly code = "SHIP_POSITION_LOST" as const;
-
-  constructor(readonly subject: string, readonly path: string, cause: unknown) {
-    super(`The stream's last message on ${subject} resumes ${path} at a position no file of the log holds any more (rotated out, truncated or replaced); shipping again from the log's start would repeat events`, { cause });
-    this.name = "ShipPositionLostError";
-  }
-}
-
 /** Something else published to the shipper's subject: two shippers on one subject would interleave. */
 export class SubjectConflictError extends Error {
   readonly code = "SUBJECT_CONFLICT" as const;

@@ -8,12 +8,12 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type PubAck } from "@nats-io/jetstream";
-import { CheckpointNotFoundError, LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor } from "@telemetry/reader";
+import { LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
 import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, MSG_ID_HEADER, defaultSubject } from "./fleet-headers.js";
 import { ensureFleetStream, type FleetStreamOptions } from "./fleet-stream.js";
 import { logLagBytes } from "./log-lag.js";
-import { EventTooLargeError, ShipPositionLostError, StreamConfigMismatchError, SubjectConflictError } from "./ship-errors.js";
+import { EventTooLargeError, StreamConfigMismatchError, SubjectConflictError } from "./ship-errors.js";
 
 export interface ShipOptions extends FleetConnectionOptions, FleetStreamOptions {
   /** The log to ship (its rotated files `path.N` are followed too). */
@@ -32,10 +32,17 @@ export interface ShipOptions extends FleetConnectionOptions, FleetStreamOptions 
   readonly pollIntervalMs?: number;
   /** Where to begin when the stream holds nothing for the subject yet. Default `"start"` (the whole log). */
   readonly from?: "start" | "end";
-  /** Each state change, once (not every retry). */
+  /** Each state change, once (not every retry); `caught-up` is reported as `shipping`, and shows in `stats.state`. */
   readonly onStateChange?: (change: ShipStateChange) => void;
   /** Lines of the log that are not valid events (skipped, as every reader skips them). */
   readonly onInvalid?: (issue: InvalidLine) => void;
+  /**
+   * The log was truncated, or the file the shipper's position is in was
+   * deleted before it was shipped (rotated out of retention while the
+   * shipper was down): events in between cannot be shipped. Counted in
+   * `stats.discontinuities`; shipping goes on with what the log still holds.
+   */
+  readonly onDiscontinuity?: (discontinuity: LogDiscontinuity) => void;
   /** Longest line the cursor reads. Default: the reader's (1 MiB). */
   readonly maxLineBytes?: number;
 }
@@ -60,6 +67,8 @@ export interface ShipStats {
   readonly lagEvents: number;
   /** Bytes of the log after the last acknowledged event (refreshed about once a second). */
   readonly lagBytes: number;
+  /** Truncations and lost files of the log (see `onDiscontinuity`). */
+  readonly discontinuities: number;
   /** How many times shipping rewound to the stream's position after an error. */
   readonly rewinds: number;
   readonly lastError: { readonly message: string; readonly at: string } | undefined;
@@ -97,7 +106,6 @@ function isFatal(error: unknown): boolean {
   return (
     error instanceof StreamConfigMismatchError ||
     error instanceof EventTooLargeError ||
-    error instanceof ShipPositionLostError ||
     error instanceof SubjectConflictError ||
     error instanceof LogNotFoundError
   );
@@ -127,16 +135,20 @@ export function shipLog(options: ShipOptions): Shipper {
   let duplicates = 0;
   let reordered = 0;
   let rewinds = 0;
+  let discontinuities = 0;
   let lagBytes = 0;
   let lastError: ShipStats["lastError"];
   let lastAcked: StreamPosition = { checkpoint: undefined, seq: 0 };
   const inflight: InFlight[] = [];
   let unsent = 0;
 
+  // Caught-up and shipping alternate with every quiet moment: reported as one state, so a log reads like an incident timeline.
+  const reported = (s: ShipState): ShipState => (s === "caught-up" ? "shipping" : s);
   const setState = (next: ShipState, reason?: string): void => {
     if (next === state) return;
+    const notify = reported(next) !== reported(state);
     state = next;
-    options.onStateChange?.(reason === undefined ? { state } : { state, reason });
+    if (notify) options.onStateChange?.(reason === undefined ? { state: reported(next) } : { state: reported(next), reason });
   };
   const recordError = (error: unknown): void => {
     lastError = { message: describeError(error), at: new Date().toISOString() };
@@ -149,6 +161,7 @@ export function shipLog(options: ShipOptions): Shipper {
     lagEvents: inflight.length + unsent,
     lagBytes,
     rewinds,
+    discontinuities,
     lastError,
     position: lastAcked.checkpoint,
     streamSeq: lastAcked.seq,
@@ -166,17 +179,16 @@ export function shipLog(options: ShipOptions): Shipper {
   }
 
   async function openCursorAt(position: StreamPosition): Promise<LogCursor> {
-    const from = position.checkpoint ?? options.from ?? "start";
-    try {
-      return await openLogCursor(options.path, {
-        from,
-        ...(options.onInvalid ? { onInvalid: options.onInvalid } : {}),
-        ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
-      });
-    } catch (error) {
-      if (error instanceof CheckpointNotFoundError) throw new ShipPositionLostError(subject, options.path, error);
-      throw error;
-    }
+    return openLogCursor(options.path, {
+      from: position.checkpoint ?? options.from ?? "start",
+      onDiscontinuity: (discontinuity) => {
+        discontinuities++;
+        lastError = { message: `log ${discontinuity.kind === "truncated" ? "truncated" : "file gone"}: ${discontinuity.file}`, at: new Date().toISOString() };
+        options.onDiscontinuity?.(discontinuity);
+      },
+      ...(options.onInvalid ? { onInvalid: options.onInvalid } : {}),
+      ...(options.maxLineBytes !== undefined ? { maxLineBytes: options.maxLineBytes } : {}),
+    });
   }
 
   function publish(js: JetStreamClient, maxPayload: number, entry: CursorEntry, expectLastSeq: number | undefined): Promise<PubAck> {
@@ -252,14 +264,16 @@ export function shipLog(options: ShipOptions): Shipper {
       }
       unsent = pending.length - next;
       if (inflight.length === 0) {
+        // Reached only after the stream position was read: the server is answering.
         setState("caught-up");
         await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
         continue;
       }
-      setState(caughtUp ? "caught-up" : "shipping");
       const head = inflight[0]!;
       const ack = await head.ack;
       inflight.shift();
+      // Only progress changes the state back: a retry that fails again logs nothing new.
+      setState(inflight.length === 0 && caughtUp && next >= pending.length ? "caught-up" : "shipping");
       lastAcked = { checkpoint: head.entry.checkpoint, seq: ack.seq };
       if (ack.duplicate) duplicates++;
       else {
@@ -292,7 +306,6 @@ export function shipLog(options: ShipOptions): Shipper {
       void (async () => {
         for await (const status of connection.status()) {
           if (status.type === "disconnect") setState("disconnected", `lost ${status.server}`);
-          else if (status.type === "reconnect") setState("shipping", `reconnected to ${status.server}`);
         }
       })();
       const jsm = await jetstreamManager(connection, { timeout: ackTimeoutMs });
@@ -318,7 +331,6 @@ export function shipLog(options: ShipOptions): Shipper {
             }
           }
           cursor = await openCursorAt(lastAcked);
-          setState("shipping");
           await pump(connection, js, cursor, expect, repair);
           await Promise.allSettled(inflight.map((f) => f.ack));
           await settle();
