@@ -32,6 +32,7 @@ const USER_INPUT_CODES = new Set([
   "STREAM_CONFIG_MISMATCH",
   "SUBJECT_CONFLICT",
   "NATS_SOURCE_INVALID",
+  "STREAM_NOT_FOUND",
 ]);
 
 interface OsErrorLike {

@@ -5,6 +5,7 @@ import { createEvent, serializeEvent } from "@telemetry/schema";
 import { openFleetCursor } from "./fleet-cursor.js";
 import { HOST_HEADER } from "./fleet-headers.js";
 import { ensureFleetStream } from "./fleet-stream.js";
+import { FleetStreamNotFoundError } from "./ship-errors.js";
 import { describeWithNats, natsServerForTest } from "./nats-test-server.fixture.js";
 import { followFleet, readFleet } from "./read-fleet.js";
 
@@ -59,6 +60,13 @@ describeWithNats("reading the fleet's stream", () => {
     const rest = [];
     for await (const entry of readFleet({ servers: server.url, from: saved! })) rest.push(entry.event.event_id);
     expect(rest).toEqual(["a2", "a3"]);
+  });
+
+  it("names the stream and the server when the stream does not exist", async () => {
+    const server = await natsServerForTest();
+    const error = await openFleetCursor({ servers: server.url, stream: "NOPE" }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FleetStreamNotFoundError);
+    expect((error as Error).message).toBe(`No JetStream stream "NOPE" on ${server.url} (has a shipper run against it yet? see: telemetry ship --help)`);
   });
 
   it("reports caught up on an empty stream without waiting", async () => {

@@ -3,11 +3,12 @@
 // ordered consumer (no acks, recreated by the client after any gap or
 // reconnect) delivers into a bounded buffer that poll() drains without waiting.
 import type { NatsConnection } from "@nats-io/transport-node";
-import { DeliverPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
 import type { CursorEntry, EventCursor, PollResult } from "@telemetry/reader";
 import { safeParseEvent } from "@telemetry/schema";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
 import { DEFAULT_STREAM, HOST_HEADER } from "./fleet-headers.js";
+import { FleetStreamNotFoundError } from "./ship-errors.js";
 
 /** Where a fleet reader is: the stream sequence of the last event passed. JSON-serializable. */
 export interface FleetPosition {
@@ -160,7 +161,12 @@ export async function openFleetCursor(options: FleetReadOptions): Promise<FleetC
   const nc = await connectFleet(options);
   try {
     const jsm = await jetstreamManager(nc);
-    const info = await jsm.streams.info(stream);
+    const info = await jsm.streams.info(stream).catch((error: unknown) => {
+      if (error instanceof JetStreamApiError && error.code === JetStreamApiCodes.StreamNotFound) {
+        throw new FleetStreamNotFoundError(stream, [options.servers].flat().join(","), error);
+      }
+      throw error;
+    });
     const lastSeq = info.state.last_seq;
     const from = options.from ?? "start";
     let startSeq: number;

@@ -10,5 +10,6 @@ export {
   EventTooLargeError,
   SubjectConflictError,
   InvalidNatsSourceError,
+  FleetStreamNotFoundError,
   type StreamConfigDifference,
 } from "./ship-errors.js";

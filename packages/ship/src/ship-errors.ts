@@ -52,3 +52,13 @@ export class InvalidNatsSourceError extends Error {
     this.name = "InvalidNatsSourceError";
   }
 }
+
+/** The fleet reader was pointed at a stream the server does not have. */
+export class FleetStreamNotFoundError extends Error {
+  readonly code = "STREAM_NOT_FOUND" as const;
+
+  constructor(readonly stream: string, servers: string, cause: unknown) {
+    super(`No JetStream stream "${stream}" on ${servers} (has a shipper run against it yet? see: telemetry ship --help)`, { cause });
+    this.name = "FleetStreamNotFoundError";
+  }
+}
