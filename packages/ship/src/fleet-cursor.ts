@@ -4,7 +4,7 @@
 // reconnect) delivers into a bounded buffer that poll() drains without waiting.
 import type { NatsConnection } from "@nats-io/transport-node";
 import { DeliverPolicy, jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type ConsumerMessages, type JsMsg } from "@nats-io/jetstream";
-import type { CursorEntry, EventCursor, PollResult } from "@telemetry/reader";
+import { CursorClosedError, type CursorEntry, type EventCursor, type PollResult } from "@telemetry/reader";
 import { safeParseEvent } from "@telemetry/schema";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
 import { DEFAULT_STREAM, HOST_HEADER } from "./fleet-headers.js";
@@ -126,10 +126,9 @@ class JetStreamFleetCursor implements FleetCursor {
   }
 
   poll(options: { maxEvents?: number } = {}): Promise<FleetPollResult> {
-    if (this.#closed) {
-      return Promise.reject(Object.assign(new Error(`fleet cursor on stream "${this.#stream}" is closed`), { code: "CURSOR_CLOSED" }));
-    }
-    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    if (this.#closed) return Promise.reject(new CursorClosedError(`stream "${this.#stream}"`));
+    const failure = this.#failure;
+    if (failure !== undefined) return Promise.reject(failure instanceof Error ? failure : new Error("fleet cursor failed", { cause: failure }));
     const max = Math.max(1, options.maxEvents ?? 1_000);
     const events = this.#buffer.splice(0, max);
     const last = events.at(-1);

@@ -10,7 +10,7 @@ import { headers, type NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type PubAck } from "@nats-io/jetstream";
 import { LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
-import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, MSG_ID_HEADER, defaultSubject } from "./fleet-headers.js";
+import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, defaultSubject } from "./fleet-headers.js";
 import { ensureFleetStream, type FleetStreamOptions } from "./fleet-stream.js";
 import { logLagBytes } from "./log-lag.js";
 import { EventTooLargeError, StreamConfigMismatchError, SubjectConflictError } from "./ship-errors.js";

@@ -100,7 +100,7 @@ export async function startNatsServer(options: NatsServerOptions = {}): Promise<
   };
   const signal = async (name: NodeJS.Signals): Promise<void> => {
     const current = child;
-    if (!current || current.exitCode !== null || current.signalCode !== null) return;
+    if (current?.exitCode !== null || current.signalCode !== null) return;
     current.kill(name);
     await waitExit(current);
   };
