@@ -6,9 +6,10 @@
 // in docs/guarantees.md (fleet section).
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { headers, type NatsConnection } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager, JetStreamApiCodes, JetStreamApiError, type JetStreamClient, type JetStreamManager, type PubAck } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { jetstreamManager, JetStreamApiCodes, type JetStreamManager } from "@nats-io/jetstream";
 import { LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
+import { AckPipeline, PublishRejectedError, type StoredAck } from "./ack-pipeline.js";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
 import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, defaultSubject } from "./fleet-headers.js";
 import { ensureFleetStream, type FleetStreamOptions } from "./fleet-stream.js";
@@ -87,7 +88,7 @@ export interface Shipper {
 
 interface InFlight {
   readonly entry: CursorEntry;
-  readonly ack: Promise<PubAck>;
+  readonly ack: Promise<StoredAck>;
 }
 
 interface StreamPosition {
@@ -191,12 +192,9 @@ export function shipLog(options: ShipOptions): Shipper {
     });
   }
 
-  function publish(js: JetStreamClient, maxPayload: number, entry: CursorEntry, expectLastSeq: number | undefined): Promise<PubAck> {
+  function publish(acks: AckPipeline, maxPayload: number, entry: CursorEntry, expectLastSeq: number | undefined): Promise<StoredAck> {
     const data = encoder.encode(entry.line);
-    const h = headers();
     const checkpoint = JSON.stringify(entry.checkpoint);
-    h.set(CHECKPOINT_HEADER, checkpoint);
-    h.set(HOST_HEADER, host);
     // Header bytes: names, values and separators; a generous bound is enough to refuse early.
     const size = data.length + checkpoint.length + host.length + entry.event.event_id.length + 256;
     if (size > maxPayload) {
@@ -205,11 +203,13 @@ export function shipLog(options: ShipOptions): Shipper {
       refused.catch(() => undefined);
       return refused;
     }
-    const ack = js.publish(subject, data, {
-      msgID: entry.event.event_id,
-      headers: h,
-      timeout: ackTimeoutMs,
-      ...(expectLastSeq === undefined ? {} : { expect: { lastSubjectSequence: expectLastSeq } }),
+    const ack = acks.publish(subject, data, {
+      msgId: entry.event.event_id,
+      ...(expectLastSeq === undefined ? {} : { expectLastSubjectSequence: expectLastSeq }),
+      extra: [
+        [CHECKPOINT_HEADER, checkpoint],
+        [HOST_HEADER, host],
+      ],
     });
     // Awaited in order later; a rejection before then must not be reported as unhandled.
     ack.catch(() => undefined);
@@ -239,7 +239,7 @@ export function shipLog(options: ShipOptions): Shipper {
     return { storedAfterFailure };
   }
 
-  async function pump(nc: NatsConnection, js: JetStreamClient, cursor: LogCursor, expectLastSeq: number | undefined, repair: Set<string>): Promise<void> {
+  async function pump(nc: NatsConnection, acks: AckPipeline, cursor: LogCursor, expectLastSeq: number | undefined, repair: Set<string>): Promise<void> {
     const maxPayload = nc.info?.max_payload ?? 1024 * 1024;
     let expect = expectLastSeq;
     let pending: readonly CursorEntry[] = [];
@@ -259,7 +259,7 @@ export function shipLog(options: ShipOptions): Shipper {
           if (pending.length === 0) break;
         }
         const entry = pending[next++]!;
-        inflight.push({ entry, ack: publish(js, maxPayload, entry, expect) });
+        inflight.push({ entry, ack: publish(acks, maxPayload, entry, expect) });
         expect = undefined;
       }
       unsent = pending.length - next;
@@ -287,6 +287,7 @@ export function shipLog(options: ShipOptions): Shipper {
 
   async function run(): Promise<ShipStats> {
     let nc: NatsConnection | undefined;
+    let stopPipeline: (() => void) | undefined;
     const stopLagTimer = setInterval(() => {
       logLagBytes(options.path, lastAcked.checkpoint).then(
         (bytes) => (lagBytes = bytes),
@@ -309,7 +310,8 @@ export function shipLog(options: ShipOptions): Shipper {
         }
       })();
       const jsm = await jetstreamManager(connection, { timeout: ackTimeoutMs });
-      const js = jetstream(connection, { timeout: ackTimeoutMs });
+      const acks = new AckPipeline(connection, ackTimeoutMs);
+      stopPipeline = () => acks.close();
       let repair = new Set<string>();
       let backoffMs = 250;
       let seqAtLastError = 0;
@@ -331,12 +333,12 @@ export function shipLog(options: ShipOptions): Shipper {
             }
           }
           cursor = await openCursorAt(lastAcked);
-          await pump(connection, js, cursor, expect, repair);
+          await pump(connection, acks, cursor, expect, repair);
           await Promise.allSettled(inflight.map((f) => f.ack));
           await settle();
           break;
         } catch (error) {
-          if (error instanceof JetStreamApiError && (error.code === JetStreamApiCodes.StreamWrongLastSequence)) {
+          if (error instanceof PublishRejectedError && error.code === JetStreamApiCodes.StreamWrongLastSequence) {
             throw new SubjectConflictError(subject, streamName, error);
           }
           if (isFatal(error)) throw error;
@@ -362,6 +364,7 @@ export function shipLog(options: ShipOptions): Shipper {
       throw error;
     } finally {
       clearInterval(stopLagTimer);
+      stopPipeline?.();
       lagBytes = await logLagBytes(options.path, lastAcked.checkpoint).catch(() => lagBytes);
       await nc?.close().catch(() => undefined);
     }
