@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { InvalidPositionTokenError } from "./errors.js";
+import { canonicalJson, decodePositionToken, encodePositionToken } from "./position-token.js";
+
+describe("position tokens", () => {
+  it("give back every source's checkpoint, whatever the order they were added in", () => {
+    const checkpoint = { file: { dev: "1", ino: "2", head: "eyJldmVudCI6" }, offset: 10, line: 1 };
+    const a = encodePositionToken(new Map<string, unknown>([["b.jsonl", checkpoint], ["a.jsonl", null]]));
+    const b = encodePositionToken(new Map<string, unknown>([["a.jsonl", null], ["b.jsonl", { line: 1, offset: 10, file: { head: "eyJldmVudCI6", ino: "2", dev: "1" } }]]));
+    expect(a).toBe(b);
+    expect(a).toMatch(/^[A-Za-z0-9_-]+$/);
+    expect([...decodePositionToken(a)]).toEqual([["a.jsonl", null], ["b.jsonl", JSON.parse(canonicalJson(checkpoint))]]);
+  });
+
+  it("refuses a value that is not a token with a typed error naming it", () => {
+    for (const bad of ["", "not a token!", Buffer.from('{"v":2,"p":[]}').toString("base64url"), Buffer.from("[1]").toString("base64url")]) {
+      expect(() => decodePositionToken(bad)).toThrow(InvalidPositionTokenError);
+    }
+    try {
+      decodePositionToken("abc");
+    } catch (error) {
+      expect((error as InvalidPositionTokenError).code).toBe("POSITION_TOKEN_INVALID");
+      expect((error as Error).message).toContain('"abc"');
+    }
+  });
+});
