@@ -10,6 +10,7 @@ export interface ServeOptions {
   readonly host: string;
   readonly port: number;
   readonly token: string | undefined;
+  readonly maxStreamClients?: number | undefined;
 }
 
 export async function startServing(options: ServeOptions, io: CliIo): Promise<TelemetryServer> {
@@ -20,6 +21,7 @@ export async function startServing(options: ServeOptions, io: CliIo): Promise<Te
       host: options.host,
       port: options.port,
       ...(options.token === undefined ? {} : { token: options.token }),
+      ...(options.maxStreamClients === undefined ? {} : { maxStreamClients: options.maxStreamClients }),
       onError(error, context) {
         const line = `telemetry serve: ${context}: ${error instanceof Error ? error.message : String(error)}`;
         if (reported.has(line)) return;

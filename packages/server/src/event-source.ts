@@ -1,6 +1,6 @@
 // What the server reads: named sources of events, each opened as a cursor
 // through a factory, so a log file and a NATS stream are served alike.
-import type { EventCursor } from "./cursor-contract.js";
+import type { EventCursor } from "@telemetry/reader";
 
 /** Where a cursor starts: the first event, after the last one, or just after a checkpoint the same source produced. */
 export type CursorStart = "start" | "end" | { readonly checkpoint: unknown };

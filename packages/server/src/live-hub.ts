@@ -4,7 +4,7 @@
 // answers from this state, so its cost does not grow with the log.
 import { CostRollupAccumulator, RunSummaryAccumulator, type CostRollupRow, type RunSummary } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
-import type { EventCursor } from "./cursor-contract.js";
+import type { EventCursor } from "@telemetry/reader";
 import type { EventSource, SourceList } from "./event-source.js";
 import { canonicalJson, encodePositionToken, type Position } from "./position-token.js";
 import { RunDetails } from "./run-detail.js";

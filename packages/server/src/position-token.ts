@@ -37,7 +37,7 @@ export function decodePositionToken(token: string): Map<string, unknown> {
     throw new InvalidPositionTokenError(token, "not a token this server issued");
   }
   const record = parsed as { v?: unknown; p?: unknown } | null;
-  if (typeof record !== "object" || record === null || record.v !== VERSION || !Array.isArray(record.p)) {
+  if (typeof record !== "object" || record?.v !== VERSION || !Array.isArray(record.p)) {
     throw new InvalidPositionTokenError(token, `expected version ${VERSION} with a list of source positions`);
   }
   const position = new Map<string, unknown>();

@@ -4,7 +4,7 @@
 // with no gap and no repeat, also after a server restart.
 import type { ServerResponse } from "node:http";
 import type { TelemetryEvent } from "@telemetry/schema";
-import type { EventCursor } from "./cursor-contract.js";
+import type { EventCursor } from "@telemetry/reader";
 import type { HubEntry, LiveHub } from "./live-hub.js";
 import { encodePositionToken } from "./position-token.js";
 
@@ -38,7 +38,7 @@ export class StreamSession {
   constructor(options: StreamSessionOptions) {
     this.#o = options;
     this.#res = options.response;
-    this.#position = options.from === "start" ? new Map() : options.from === "end" ? options.hub.position() : new Map(options.from);
+    this.#position = options.from === "start" ? new Map<string, unknown>() : options.from === "end" ? options.hub.position() : new Map(options.from);
     this.done = new Promise((resolve) => this.#res.once("close", () => {
       this.#stop();
       resolve();

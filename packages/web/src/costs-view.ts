@@ -5,10 +5,11 @@ import { formatCount, formatTokens, formatUsd } from "./format.js";
 import { Refresher } from "./refresh.js";
 import type { View } from "./view.js";
 
-type Key = "date" | "model" | "agent_role";
+type Key = "model" | "agent_role";
 
-function barChart(title: string, key: Key, rows: readonly CostRow[], order: "key" | "cost"): HTMLElement {
-  const sorted = [...rows].sort((a, b) => (order === "cost" ? b.cost_usd - a.cost_usd : String(a[key] ?? "~").localeCompare(String(b[key] ?? "~"))));
+/** Largest first, as horizontal bars. */
+function barChart(title: string, key: Key, rows: readonly CostRow[]): HTMLElement {
+  const sorted = [...rows].sort((a, b) => b.cost_usd - a.cost_usd);
   const max = Math.max(0, ...sorted.map((row) => row.cost_usd));
   return h(
     "section",
@@ -33,6 +34,32 @@ function barChart(title: string, key: Key, rows: readonly CostRow[], order: "key
   );
 }
 
+/** Days as columns on a time axis: the shape of spending over time at a glance. */
+function dayChart(rows: readonly CostRow[]): HTMLElement {
+  const days = [...rows].sort((a, b) => String(a.date ?? "~").localeCompare(String(b.date ?? "~")));
+  const max = Math.max(0, ...days.map((row) => row.cost_usd));
+  return h(
+    "section",
+    { class: "card chart chart-days", data: { chart: "date" } },
+    h("h2", null, "By day (UTC)"),
+    days.length === 0
+      ? h("p", { class: "muted" }, "No cost_update events yet.")
+      : h(
+          "div",
+          { class: "columns" },
+          ...days.map((row) =>
+            h(
+              "div",
+              { class: "column", title: `${row.date ?? "(no date)"}: ${formatUsd(row.cost_usd)}, ${formatCount(row.invocations)} invocations, ${formatCount(row.total_tokens)} tokens` },
+              h("span", { class: "column-value" }, formatUsd(row.cost_usd)),
+              h("span", { class: "column-track" }, h("span", { class: "column-fill", style: { height: `${max === 0 ? 0 : Math.max(1, (row.cost_usd / max) * 100)}%` } })),
+              h("span", { class: "column-label" }, row.date?.slice(5) ?? "–"),
+            ),
+          ),
+        ),
+  );
+}
+
 export const costsView: View = (root, context) => {
   const refresher = new Refresher(async () => {
     try {
@@ -51,7 +78,8 @@ export const costsView: View = (root, context) => {
           h("div", { class: "stat" }, h("div", { class: "stat-label" }, "Tokens"), h("div", { class: "stat-value" }, formatTokens(totals.total_tokens))),
           h("div", { class: "stat" }, h("div", { class: "stat-label" }, "Invocations"), h("div", { class: "stat-value" }, formatCount(totals.invocations))),
         ),
-        h("div", { class: "charts" }, barChart("By day (UTC)", "date", byDate!.rows, "key"), barChart("By model", "model", byModel!.rows, "cost"), barChart("By agent", "agent_role", byAgent!.rows, "cost")),
+        dayChart(byDate!.rows),
+        h("div", { class: "charts" }, barChart("By model", "model", byModel!.rows), barChart("By agent", "agent_role", byAgent!.rows)),
       );
     } catch (error) {
       context.showError(`Could not load costs: ${(error as Error).message}`);

@@ -62,8 +62,12 @@ function failures(tasks: readonly TaskView[]): HTMLElement | null {
   );
 }
 
+/** Events shown at first; "Show more" adds as many again (the server keeps the newest 500, all via Download). */
+const EVENTS_SHOWN = 50;
+
 export function runView(runId: string): View {
   return (root, context) => {
+    let shown = EVENTS_SHOWN;
     const refresher = new Refresher(async () => {
       let detail: RunDetail;
       try {
@@ -90,7 +94,7 @@ export function runView(runId: string): View {
           { class: "stats" },
           stat("Started", formatTime(run.first_ts), run.first_ts),
           stat("Duration", formatDuration(run.duration_ms)),
-          stat("Tasks", `${run.tasks.completed} ok · ${run.tasks.failed} failed · ${run.tasks.unfinished} open`),
+          stat("Tasks", [`${run.tasks.completed} ok`, run.tasks.failed > 0 ? `${run.tasks.failed} failed` : "", run.tasks.unfinished > 0 ? `${run.tasks.unfinished} open` : ""].filter(Boolean).join(" · ")),
           stat("Agents", run.agents.join(", ") || "–"),
           stat("Events", formatCount(run.events)),
           stat("Tokens", formatTokens(run.total_tokens), formatCount(run.total_tokens)),
@@ -119,7 +123,14 @@ export function runView(runId: string): View {
             detail.events_omitted > 0 ? h("span", { class: "muted small" }, ` newest ${formatCount(events.length)} shown`) : null,
             h("a", { class: "btn small-btn", attrs: { href: allEvents, download: `${runId}.jsonl` } }, "Download all (JSONL)"),
           ),
-          h("table", { class: "events" }, eventHeader({ showRun: false }), h("tbody", null, ...events.map((event) => eventRow(event, { showRun: false })))),
+          h("table", { class: "events" }, eventHeader({ showRun: false }), h("tbody", null, ...events.slice(0, shown).map((event) => eventRow(event, { showRun: false })))),
+          events.length > shown
+            ? h(
+                "div",
+                { class: "more" },
+                h("button", { class: "btn", attrs: { type: "button" }, on: { click: () => ((shown += EVENTS_SHOWN * 2), void refresher.now()) } }, `Show more (${formatCount(events.length - shown)} more loaded)`),
+              )
+            : null,
         ),
       );
     });

@@ -16,9 +16,10 @@ const OPTIONS = {
   port: { type: "string", short: "p" },
   host: { type: "string" },
   token: { type: "string" },
+  "max-streams": { type: "string" },
 } as const;
 
-/** One directory: every `*/events.jsonl` in it; otherwise each argument is a log. */
+// One directory: every <dir>/<name>/events.jsonl in it; otherwise each argument is a log.
 export async function sourcesFromArgs(paths: readonly string[]): Promise<{ sources: SourceList; description: string }> {
   if (paths.length === 1) {
     const info = await stat(paths[0]!).catch(() => undefined);
@@ -49,6 +50,8 @@ Options:
   --token T         require this token on every request (at least 8
                     characters); generated and printed in the URL when the
                     host is not loopback and no token is given
+  --max-streams N   live event streams served at once (default 100); one
+                    more is answered 503 (each open page holds one or two)
 
 The page and the API are read-only (GET and HEAD). Open the printed URL:
 with a token it carries ?token=, after which the page keeps it in a cookie.
@@ -65,7 +68,8 @@ Examples:
     const port = values.port === undefined ? DEFAULT_SERVE_PORT : parseInteger(values.port, "--port", 0);
     if (port > 65_535) throw new CliUsageError(`invalid --port "${values.port}": expected 0 to 65535`);
     const { sources, description } = await sourcesFromArgs(positionals);
-    const server = await startServing({ sources, host, port, token: values.token }, io);
+    const maxStreamClients = values["max-streams"] === undefined ? undefined : parseInteger(values["max-streams"], "--max-streams", 1);
+    const server = await startServing({ sources, host, port, token: values.token, maxStreamClients }, io);
     io.stdout.write(`${server.url}\n`);
     io.stdout.write(`serving ${description}: ${server.hub.eventCount.toLocaleString("en-US")} events so far; Ctrl-C to stop\n`);
     if (!isLoopbackHost(host)) io.stdout.write(`every request needs the token (in the URL above, or "Authorization: Bearer <token>")\n`);
