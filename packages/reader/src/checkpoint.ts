@@ -1,7 +1,7 @@
 // Where a follower is in a log, in a form that survives a restart and a
 // rotation: which file (by identity, not name) and how far into it.
 import { Buffer } from "node:buffer";
-import type { FileHandle } from "node:fs/promises";
+import { fstatSync, readSync } from "node:fs";
 
 /** Bytes from the start of a file kept in a checkpoint to tell it from a later file that reuses its inode. */
 export const HEAD_BYTES = 256;
@@ -15,7 +15,13 @@ export interface FileIdentity {
   readonly head: string;
 }
 
-/** JSON-serializable position after a yielded event: resume with `followEvents(path, { from: checkpoint })`. */
+/**
+ * JSON-serializable position after an event: resume with
+ * `openLogCursor(path, { from: checkpoint })` (or `followEvents`). The format
+ * is stable: `{ file: { dev, ino, head }, offset, line }` (see the README);
+ * later versions only add optional fields, and checkpoints saved by any
+ * earlier version keep working.
+ */
 export interface Checkpoint {
   readonly file: FileIdentity;
   /** Byte offset just past the event's line. */
@@ -24,27 +30,34 @@ export interface Checkpoint {
   readonly line: number;
 }
 
-export async function readHead(handle: FileHandle, length: number): Promise<string> {
+/** Base64 of the file's first `length` bytes (fewer if it is shorter). Synchronous: a few cached bytes. */
+export function readHead(fd: number, length: number): string {
   const buffer = Buffer.alloc(length);
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await handle.read(buffer, got, length - got, got);
+    const bytesRead = readSync(fd, buffer, got, length - got, got);
     if (bytesRead === 0) break;
     got += bytesRead;
   }
   return buffer.subarray(0, got).toString("base64");
 }
 
-/** Whether an open file is the one a checkpoint names and still holds its offset. */
-export async function isCheckpointFile(handle: FileHandle, checkpoint: Checkpoint): Promise<boolean> {
-  const stats = await handle.stat({ bigint: true });
-  if (String(stats.dev) !== checkpoint.file.dev || String(stats.ino) !== checkpoint.file.ino) return false;
-  if (stats.size < BigInt(checkpoint.offset)) return false;
-  const expected = Buffer.from(checkpoint.file.head, "base64");
-  return (await readHead(handle, expected.length)) === checkpoint.file.head;
+/**
+ * The one rule that says whether an open file is still a file we knew: same
+ * device and inode, at least `size` bytes (files only grow; smaller means
+ * truncated), and, when the head is known, the same first bytes (an inode
+ * number is reused by the next file created after a delete, and a file
+ * truncated and rewritten keeps its inode but not its first bytes).
+ */
+export function isSameFile(fd: number, known: { readonly dev: string; readonly ino: string; readonly head?: string | undefined }, size: number): boolean {
+  const stats = fstatSync(fd, { bigint: true });
+  if (String(stats.dev) !== known.dev || String(stats.ino) !== known.ino) return false;
+  if (stats.size < BigInt(size)) return false;
+  if (known.head === undefined || known.head === "") return true;
+  return readHead(fd, Buffer.from(known.head, "base64").length) === known.head;
 }
 
-/** Accepts only the shape followEvents writes; a hand-edited checkpoint fails loudly. */
+/** Accepts only the shape a cursor writes (extra fields are ignored); a hand-edited checkpoint fails loudly. */
 export function isCheckpoint(value: unknown): value is Checkpoint {
   if (typeof value !== "object" || value === null) return false;
   const c = value as Record<string, unknown>;

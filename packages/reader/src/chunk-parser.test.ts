@@ -25,13 +25,13 @@ function parseAll(input: Uint8Array, size = input.length || 1, options = {}): { 
 }
 
 describe("ChunkParser", () => {
-  it("yields each event with its 1-based line, byte offset and end offset", () => {
+  it("yields each event with its 1-based line, byte offset, end offset and stored text", () => {
     const text = line(1) + line(2);
     const { items } = parseAll(bytes(text));
     const first = bytes(line(1)).length;
     expect(items).toEqual([
-      { type: "event", event: event(1), line: 1, offset: 0, end: first },
-      { type: "event", event: event(2), line: 2, offset: first, end: bytes(text).length },
+      { type: "event", event: event(1), line: 1, offset: 0, end: first, text: line(1).slice(0, -1) },
+      { type: "event", event: event(2), line: 2, offset: first, end: bytes(text).length, text: line(2).slice(0, -1) },
     ]);
   });
 

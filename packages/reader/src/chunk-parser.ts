@@ -3,7 +3,7 @@
 // Browser-safe (no Node built-ins), so a page streaming JSONL over HTTP can use it.
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { InvalidLine } from "./invalid-line.js";
-import { excerptOf, LineProblem, parseLine, parseLineText, strictDecoder, type LineResult } from "./parse-line.js";
+import { decodeLine, excerptOf, LineProblem, parseLineText, strictDecoder, type LineResult } from "./parse-line.js";
 
 /** Default {@link ChunkParserOptions.maxLineBytes}: 1 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -44,6 +44,8 @@ export type ParsedLine =
       readonly offset: number;
       /** Byte offset just past the line's `\n`: where a resumed read starts. */
       readonly end: number;
+      /** The line's text as stored, without its line ending (`\n` or `\r\n`) and without a BOM at the start of a file. */
+      readonly text: string;
     }
   | { readonly type: "invalid"; readonly issue: InvalidLine };
 
@@ -226,7 +228,8 @@ export class ChunkParser {
       if (textEnd > textStart && text.charCodeAt(textEnd - 1) === 0x0d) textEnd--;
       // A BOM decodes to U+FEFF; it is dropped at the start of the input only.
       const bom = this.#offset === 0 && text.charCodeAt(textStart) === 0xfeff ? 1 : 0;
-      item = this.#item(parseLineText(text.slice(textStart + bom, textEnd)), bytes);
+      const line = text.slice(textStart + bom, textEnd);
+      item = this.#item(parseLineText(line), bytes, line);
     }
     this.#advance(bytes + 1);
     this.#pos = byteNewline + 1;
@@ -300,14 +303,15 @@ export class ChunkParser {
     const rawLength = end - start;
     if (this.#offset === 0 && hasBom(bytes, start, end)) start += 3;
     if (this.#prefilter !== undefined && !this.#prefilter(bytes, start, end)) return undefined;
-    return this.#item(parseLine(bytes, start, end), rawLength);
+    const text = decodeLine(bytes, start, end);
+    return this.#item(typeof text === "string" ? parseLineText(text) : text, rawLength, typeof text === "string" ? text : "");
   }
 
   /** A line's outcome; `rawLength` is its byte length without the newline. Call before advancing. */
-  #item(result: LineResult, rawLength: number): ParsedLine | undefined {
+  #item(result: LineResult, rawLength: number, text: string): ParsedLine | undefined {
     if (result === null) return undefined;
     if (result instanceof LineProblem) return this.#invalid(result.kind, result.reason, result.excerpt);
-    return { type: "event", event: result, line: this.#line + 1, offset: this.#offset, end: this.#offset + rawLength + 1 };
+    return { type: "event", event: result, line: this.#line + 1, offset: this.#offset, end: this.#offset + rawLength + 1, text };
   }
 
   #overlong(lineBytes: number, head: Uint8Array, start: number, end: number, unterminated: boolean): ParsedLine {

@@ -1,12 +1,14 @@
 // The program of a writer in another process, for follow tests: it appends
 // events (every third one in two writes, so a torn tail is briefly visible)
 // and rotates path -> path.1 -> path.2 ... by itself, as a rename-based writer
-// does. Plain JavaScript, written to the test's temporary directory and run
-// with `node writer.mjs <path> <first> <count> <rotateEvery> <delayMs>`.
+// does, deleting files beyond `maxBackups` (0: keep all) as retention does.
+// Plain JavaScript, written to the test's temporary directory and run with
+// `node writer.mjs <path> <first> <count> <rotateEvery> <delayMs> [maxBackups]`.
 export const FOLLOW_WRITER_SOURCE = String.raw`
-import { appendFileSync, existsSync, renameSync } from "node:fs";
+import { appendFileSync, existsSync, renameSync, unlinkSync } from "node:fs";
 
-const [path, firstArg, countArg, rotateEveryArg, delayArg] = process.argv.slice(2);
+const [path, firstArg, countArg, rotateEveryArg, delayArg, maxBackupsArg] = process.argv.slice(2);
+const maxBackups = Number(maxBackupsArg ?? 0);
 const first = Number(firstArg);
 const count = Number(countArg);
 const rotateEvery = Number(rotateEveryArg);
@@ -17,6 +19,11 @@ const sleep = (ms) => Atomics.wait(sleeper, 0, 0, ms);
 function rotate() {
   let highest = 0;
   while (existsSync(path + "." + (highest + 1))) highest++;
+  if (maxBackups > 0 && highest >= maxBackups) {
+    // Retention: the oldest file goes first, as the real writer's rotation does.
+    for (let n = highest; n >= maxBackups; n--) unlinkSync(path + "." + n);
+    highest = maxBackups - 1;
+  }
   for (let n = highest; n >= 1; n--) renameSync(path + "." + n, path + "." + (n + 1));
   renameSync(path, path + ".1");
 }

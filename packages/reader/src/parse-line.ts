@@ -53,15 +53,19 @@ export function parseLineText(text: string): LineResult {
   return new LineProblem("schema", `not a valid event: ${issues}`, clip(text));
 }
 
-/** Parses the line `bytes[start, end)` (without its `\n`). */
-export function parseLine(bytes: Uint8Array, start: number, end: number): LineResult {
+/** The text of the line `bytes[start, end)` (without its `\n`; a trailing `\r` dropped), or why it has none. */
+export function decodeLine(bytes: Uint8Array, start: number, end: number): string | LineProblem {
   if (end > start && bytes[end - 1] === 0x0d) end--;
-  if (end === start) return null;
-  let text: string;
+  if (end === start) return "";
   try {
-    text = strictDecoder.decode(bytes.subarray(start, end));
+    return strictDecoder.decode(bytes.subarray(start, end));
   } catch {
     return new LineProblem("utf8", "invalid UTF-8", excerptOf(bytes, start, end));
   }
-  return parseLineText(text);
+}
+
+/** Parses the line `bytes[start, end)` (without its `\n`). */
+export function parseLine(bytes: Uint8Array, start: number, end: number): LineResult {
+  const text = decodeLine(bytes, start, end);
+  return typeof text === "string" ? parseLineText(text) : text;
 }

@@ -8,8 +8,9 @@ import { InvalidLineError, type InvalidLine } from "./invalid-line.js";
 import { createLinePrefilter } from "./line-prefilter.js";
 import { closeAll, openLogFiles } from "./open-log.js";
 import { readLinesBackward } from "./read-backward.js";
-import { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./chunk-parser.js";
-import { feedFile, READ_CHUNK_BYTES } from "./read-file.js";
+import { Buffer } from "node:buffer";
+import { DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./chunk-parser.js";
+import { FileLines, READ_CHUNK_BYTES } from "./read-file.js";
 import type { ReadOptions } from "./read-events.js";
 
 /** The wire fields a query can match exactly. */
@@ -127,17 +128,19 @@ export async function queryEvents(path: string, options: QueryOptions = {}): Pro
       }
       return found;
     }
+    const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
     for (const { file, handle } of files) {
-      const parser = new ChunkParser(prefilter === undefined ? { file, maxLineBytes } : { file, maxLineBytes, prefilter });
+      const lines = new FileLines(handle, { file, maxLineBytes, buffer, ...(prefilter === undefined ? {} : { prefilter }) });
       const take = (item: ParsedLine): boolean => {
         if (item.type === "invalid") invalid(item.issue);
         else if (matches(item.event)) found.push(item.event);
         return found.length >= limit;
       };
-      for await (const _ of feedFile(handle, parser)) {
-        for (let item = parser.next(); item !== undefined; item = parser.next()) if (take(item)) return found;
+      for (;;) {
+        for (let item = lines.next(); item !== undefined; item = lines.next()) if (take(item)) return found;
+        if (!(await lines.read())) break;
       }
-      for (const item of parser.end()) if (take(item)) return found;
+      for (const item of lines.end()) if (take(item)) return found;
     }
     return found;
   } finally {

@@ -2,10 +2,10 @@
 // then the live file), skipping and reporting damaged lines.
 import { Buffer } from "node:buffer";
 import type { TelemetryEvent } from "@telemetry/schema";
-import { ChunkParser, type ParsedLine } from "./chunk-parser.js";
+import type { ParsedLine } from "./chunk-parser.js";
 import { InvalidLineError, type InvalidLine } from "./invalid-line.js";
 import { closeAll, openLogFiles, type OpenLogFile } from "./open-log.js";
-import { READ_CHUNK_BYTES } from "./read-file.js";
+import { FileLines, READ_CHUNK_BYTES } from "./read-file.js";
 
 export interface ReadOptions {
   /** Read `path.N` .. `path.1` before `path`. Default true. */
@@ -32,8 +32,7 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
   readonly #options: ReadOptions;
   #files: OpenLogFile[] | undefined;
   #index = 0;
-  #parser: ChunkParser | undefined;
-  #position = 0;
+  #lines: FileLines | undefined;
   #ended: ParsedLine[] | undefined;
   #endedAt = 0;
   #buffer: Buffer | undefined;
@@ -55,9 +54,9 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
     try {
       for (;;) {
         if (this.#finished) return Promise.resolve(DONE);
-        const parser = this.#parser;
-        if (parser === undefined) return this.#wait(this.#openNext());
-        const item = this.#ended === undefined ? parser.next() : this.#ended[this.#endedAt++];
+        const lines = this.#lines;
+        if (lines === undefined) return this.#wait(this.#openNext());
+        const item = this.#ended === undefined ? lines.next() : this.#ended[this.#endedAt++];
         if (item !== undefined) {
           if (item.type === "event") return Promise.resolve({ done: false, value: item.event });
           this.#invalid(item.issue);
@@ -66,11 +65,11 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
         if (this.#ended !== undefined) {
           // This file is done; the next one (if any) is opened on the next pass.
           this.#ended = undefined;
-          this.#parser = undefined;
+          this.#lines = undefined;
           this.#index++;
           continue;
         }
-        return this.#wait(this.#read(parser));
+        return this.#wait(this.#read(lines));
       }
     } catch (error) {
       return this.#fail(error);
@@ -110,22 +109,16 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
       return;
     }
     const max = this.#options.maxLineBytes;
-    this.#parser = new ChunkParser(max === undefined ? { file: file.file } : { file: file.file, maxLineBytes: max });
-    this.#position = 0;
+    this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    this.#lines = new FileLines(file.handle, { file: file.file, buffer: this.#buffer, ...(max === undefined ? {} : { maxLineBytes: max }) });
   }
 
-  async #read(parser: ChunkParser): Promise<void> {
-    const handle = this.#files![this.#index]!.handle;
-    this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
-    const { bytesRead } = await handle.read(this.#buffer, 0, this.#buffer.length, this.#position);
-    if (bytesRead === 0) {
-      // End of this file: its torn tail, if any, is reported now.
-      this.#ended = parser.end();
+  async #read(lines: FileLines): Promise<void> {
+    // At the end of this file, its torn tail, if any, is reported.
+    if (!(await lines.read())) {
+      this.#ended = lines.end();
       this.#endedAt = 0;
-      return;
     }
-    this.#position += bytesRead;
-    parser.feed(this.#buffer.subarray(0, bytesRead));
   }
 
   #invalid(issue: InvalidLine): void {
@@ -140,7 +133,7 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
 
   async #close(): Promise<void> {
     this.#finished = true;
-    this.#parser = undefined;
+    this.#lines = undefined;
     const files = this.#files ?? [];
     this.#files = [];
     await closeAll(files);

@@ -1,26 +1,118 @@
-// Streams one open file through a chunk parser in large reads into a reused
-// buffer: the whole file is never in memory, only one chunk and one partial line.
+// The one loop that streams a file into a chunk parser: large reads into a
+// reused buffer, so the whole file is never in memory, only one chunk and one
+// partial line. Every reader (readEvents, queryEvents in both orders, the log
+// cursor) reads files through this class.
 import { Buffer } from "node:buffer";
+import { readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import type { ChunkParser } from "./chunk-parser.js";
+import { ChunkParser, type ParsedLine } from "./chunk-parser.js";
 
 /** Bytes per read: large reads amortize the per-call cost (the parser decodes in smaller windows). */
 export const READ_CHUNK_BYTES = 1024 * 1024;
 
 /**
- * Reads `handle` from `position` to its end, feeding each chunk to `parser`
- * and yielding once per chunk: the caller takes that chunk's lines with
- * `parser.next()` before resuming, then calls `parser.end()` at the end.
+ * Appends this small are read synchronously: they are in the page cache, and
+ * a synchronous read costs microseconds where a trip through libuv's thread
+ * pool costs tens of them (a follower polls often and reads little each time).
  */
-export async function* feedFile(handle: FileHandle, parser: ChunkParser, position = 0): AsyncGenerator<void, void, undefined> {
-  // A Buffer, so the query pre-filter can search it natively.
-  const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
-  for (;;) {
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) return;
-    position += bytesRead;
+const SYNC_READ_BYTES = 64 * 1024;
+
+export interface FileLinesOptions {
+  /** Name used in reports. */
+  readonly file: string;
+  /** Where to start: a byte offset at a line boundary, and the lines before it. Default 0, 0. */
+  readonly offset?: number;
+  readonly line?: number;
+  /** Stop reading at this byte offset (exclusive). Default: the file's end at each read. */
+  readonly end?: number;
+  readonly maxLineBytes?: number;
+  readonly prefilter?: (bytes: Uint8Array, start: number, end: number) => boolean;
+  /** A buffer to read into, shared by the files of one reader. Default: one of {@link READ_CHUNK_BYTES}. */
+  readonly buffer?: Buffer;
+}
+
+/**
+ * One open file read forward through a {@link ChunkParser}. Take lines with
+ * `next()` (synchronous, from what was read); when it returns undefined,
+ * `read()` the next chunk; when that returns false the file (as it is now)
+ * is exhausted: `end()` reports an unterminated last line as torn, for a file
+ * that will not grow any more.
+ */
+export class FileLines {
+  readonly handle: FileHandle;
+  readonly #options: FileLinesOptions;
+  #buffer: Buffer | undefined;
+  #parser: ChunkParser;
+  #position: number;
+
+  constructor(handle: FileHandle, options: FileLinesOptions) {
+    this.handle = handle;
+    this.#options = options;
+    this.#buffer = options.buffer;
+    this.#position = options.offset ?? 0;
+    this.#parser = this.#newParser(this.#position, options.line ?? 0);
+  }
+
+  #newParser(offset: number, line: number): ChunkParser {
+    const { file, maxLineBytes, prefilter } = this.#options;
+    return new ChunkParser({
+      file,
+      offset,
+      line,
+      ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
+      ...(prefilter === undefined ? {} : { prefilter }),
+    });
+  }
+
+  /** Bytes handed to the parser so far (the next read starts here). */
+  get position(): number {
+    return this.#position;
+  }
+
+  /** Just past the last line taken: a safe place to resume. */
+  get offset(): number {
+    return this.#parser.offset;
+  }
+
+  /** Lines taken so far (blank and invalid ones included). */
+  get line(): number {
+    return this.#parser.line;
+  }
+
+  /** The next line from the chunks read so far, or undefined: then call `read()`. */
+  next(): ParsedLine | undefined {
+    return this.#parser.next();
+  }
+
+  /**
+   * Reads the next chunk into the parser. `size`, when the caller has just
+   * looked, lets a small append be read synchronously.
+   * @returns false when there is nothing more to read now.
+   */
+  async read(size?: number): Promise<boolean> {
+    const limit = this.#options.end ?? Infinity;
+    if (this.#position >= limit) return false;
+    this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    const length = Math.min(this.#buffer.length, limit - this.#position);
+    const bytesRead =
+      size !== undefined && size - this.#position <= SYNC_READ_BYTES
+        ? readSync(this.handle.fd, this.#buffer, 0, Math.min(length, Math.max(size - this.#position, 0)), this.#position)
+        : (await this.handle.read(this.#buffer, 0, length, this.#position)).bytesRead;
+    if (bytesRead === 0) return false;
+    this.#position += bytesRead;
     // A fresh view per chunk: the pre-filter caches search positions per chunk object.
-    parser.feed(buffer.subarray(0, bytesRead));
-    yield;
+    this.#parser.feed(this.#buffer.subarray(0, bytesRead));
+    return true;
+  }
+
+  /** The file is complete: the lines left, then an unterminated last line reported as torn. */
+  end(): ParsedLine[] {
+    return this.#parser.end();
+  }
+
+  /** Starts over at byte 0 (the file was truncated: what is there now was written after). */
+  restart(): void {
+    this.#position = 0;
+    this.#parser = this.#newParser(0, 0);
   }
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { createEvent, serializeEvent, type EventInput, type TelemetryEvent } from "@telemetry/schema";
 import { testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
-import { readEvents, rollupCosts } from "./index.js";
+import { CostRollupAccumulator, readEvents, rollupCosts } from "./index.js";
 
 const e = (input: Partial<EventInput> & Pick<EventInput, "event">): TelemetryEvent => createEvent({ ts: "2026-01-01T00:00:00Z", ...input });
 
@@ -33,25 +33,50 @@ describe("rollupCosts", () => {
   });
 
   it("groups by any subset of keys, only those keys present in rows; [] gives one total", async () => {
-    expect(await rollupCosts(slowly(events), { by: ["tool"] })).toEqual([{ tool: "codex", invocations: 4, total_tokens: 15, cost_usd: 0.1 + 0.2 + 0 + 0.3 }]);
-    expect(await rollupCosts(events, { by: [] })).toEqual([{ invocations: 4, total_tokens: 15, cost_usd: 0.1 + 0.2 + 0 + 0.3 }]);
+    expect(await rollupCosts(slowly(events), { by: ["tool"] })).toEqual([{ tool: "codex", invocations: 4, total_tokens: 15, cost_usd: 0.6 }]);
+    expect(await rollupCosts(events, { by: [] })).toEqual([{ invocations: 4, total_tokens: 15, cost_usd: 0.6 }]);
     expect(await rollupCosts([], { by: ["date"] })).toEqual([]);
   });
 
-  it("adds costs left to right in stream order, as SQLite's SUM over rows in timestamp order does", async () => {
-    const costs = Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) / 997 + 1e-7 * i);
+  it("totals costs exactly, the same whatever the order of the events, with no binary noise", async () => {
+    const costs = Array.from({ length: 1000 }, (_, i) => ((i * 7919) % 1000) / 1e4 + 1e-7 * i);
     const stream = costs.map((cost_usd, i) => e({ event: "cost_update", ts: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(), metrics: { cost_usd } }));
     const [row] = await rollupCosts(stream, { by: ["date"] });
-    let expected = 0;
-    for (const c of costs) expected += c;
-    expect(row!.cost_usd).toBe(expected);
+    const [reversed] = await rollupCosts([...stream].reverse(), { by: ["date"] });
+    // Exact in integer tenths of a micro-dollar, rounded once.
+    const units = costs.reduce((total, cost) => total + Math.round(cost * 1e7), 0);
+    expect(row!.cost_usd).toBe(units / 1e7);
+    expect(reversed!.cost_usd).toBe(row!.cost_usd);
+    expect(await rollupCosts(Array.from({ length: 3 }, () => e({ event: "cost_update", metrics: { cost_usd: 0.0029 } })), { by: [] })).toEqual([
+      { invocations: 3, total_tokens: 0, cost_usd: 0.0087 },
+    ]);
+  });
+
+  it("keeps rows up to date one event at a time with CostRollupAccumulator", () => {
+    const rollup = new CostRollupAccumulator(["model"]);
+    expect(rollup.rows()).toEqual([]);
+    rollup.add(events[0]!);
+    expect(rollup.rows()).toEqual([{ model: "gpt-4o", invocations: 1, total_tokens: 10, cost_usd: 0.1 }]);
+    for (const event of events.slice(1)) rollup.add(event);
+    expect(rollup.rows()).toEqual([
+      { model: "gpt-4o", invocations: 3, total_tokens: 15, cost_usd: 0.6 },
+      { model: null, invocations: 1, total_tokens: 0, cost_usd: 0 },
+    ]);
+  });
+
+  it("keeps a null key apart from the string \"null\"", async () => {
+    const rows = await rollupCosts([e({ event: "cost_update", tool: "null" }), e({ event: "cost_update" })], { by: ["tool", "model"] });
+    expect(rows).toEqual([
+      { tool: "null", model: null, invocations: 1, total_tokens: 0, cost_usd: 0 },
+      { tool: null, model: null, invocations: 1, total_tokens: 0, cost_usd: 0 },
+    ]);
   });
 
   it("rolls up a log read with readEvents", async () => {
     const path = join(testdir(), "events.jsonl");
     writeFileSync(path, events.map((ev) => `${serializeEvent(ev)}\n`).join(""));
     expect(await rollupCosts(readEvents(path), { by: ["model"] })).toEqual([
-      { model: "gpt-4o", invocations: 3, total_tokens: 15, cost_usd: 0.1 + 0.2 + 0.3 },
+      { model: "gpt-4o", invocations: 3, total_tokens: 15, cost_usd: 0.6 },
       { model: null, invocations: 1, total_tokens: 0, cost_usd: 0 },
     ]);
   });

@@ -1,6 +1,8 @@
 // Cost roll-ups over any stream of events, grouped by any of UTC date, agent,
-// tool and model; one pass, memory bounded by the number of groups.
+// tool and model; one pass (or one event at a time), memory bounded by the
+// number of groups.
 import type { TelemetryEvent } from "@telemetry/schema";
+import { DecimalSum } from "./decimal-sum.js";
 
 /** A grouping key of {@link rollupCosts}. `model` is `metrics.model`; `date` is the UTC calendar date of `ts`. */
 export type CostGroupKey = "date" | "agent_role" | "tool" | "model";
@@ -20,7 +22,7 @@ export interface CostRollupRow {
   readonly invocations: number;
   /** Sum of `metrics.total_tokens` (or prompt + completion tokens where the total is absent). */
   readonly total_tokens: number;
-  /** Sum of `metrics.cost_usd`, added left to right in stream order (as SQLite's SUM does). */
+  /** Sum of `metrics.cost_usd`, exact: each cost added as the decimal the log holds, then rounded once to the nearest double. */
   readonly cost_usd: number;
 }
 
@@ -52,10 +54,77 @@ function keyValue(event: TelemetryEvent, key: CostGroupKey): string | null {
 }
 
 interface Group {
-  keys: (string | null)[];
+  readonly keys: readonly (string | null)[];
   invocations: number;
   tokens: number;
-  cost: number;
+  readonly cost: DecimalSum;
+}
+
+/** Groups nested one Map per key, so a key value needs no encoding (null stays distinct from "null"). */
+type GroupTree = Map<string | null, GroupTree | Group>;
+
+/**
+ * The cost roll-up kept up to date one event at a time (a live page adds
+ * each appended event). Totals are exact: costs are added as the decimals
+ * the log holds, so they do not depend on the order of events or on what
+ * was asked before, and carry no binary noise.
+ */
+export class CostRollupAccumulator {
+  readonly #by: readonly CostGroupKey[];
+  readonly #tree: GroupTree = new Map();
+  /** Groups in order of their first event. */
+  readonly #groups: Group[] = [];
+  readonly #single: Group | undefined;
+
+  /** @param by keys to group by, in the order they appear in each row; `[]` for one grand total. */
+  constructor(by: readonly CostGroupKey[]) {
+    this.#by = [...by];
+    if (this.#by.length === 0) this.#single = { keys: [], invocations: 0, tokens: 0, cost: new DecimalSum() };
+  }
+
+  /** Counts the event if it is a `cost_update`; other types are ignored. */
+  add(event: TelemetryEvent): void {
+    if (event.event !== "cost_update") return;
+    const group = this.#single ?? this.#groupOf(event);
+    if (group === this.#single && group.invocations === 0) this.#groups.push(group);
+    group.invocations++;
+    group.tokens += tokensOf(event);
+    group.cost.add(event.metrics?.cost_usd ?? 0);
+  }
+
+  #groupOf(event: TelemetryEvent): Group {
+    let node = this.#tree;
+    const last = this.#by.length - 1;
+    for (let i = 0; i < last; i++) {
+      const value = keyValue(event, this.#by[i]!);
+      let next = node.get(value) as GroupTree | undefined;
+      if (next === undefined) {
+        next = new Map();
+        node.set(value, next);
+      }
+      node = next;
+    }
+    const value = keyValue(event, this.#by[last]!);
+    let group = node.get(value) as Group | undefined;
+    if (group === undefined) {
+      group = { keys: this.#by.map((key) => keyValue(event, key)), invocations: 0, tokens: 0, cost: new DecimalSum() };
+      node.set(value, group);
+      this.#groups.push(group);
+    }
+    return group;
+  }
+
+  /** One row per group, in order of each group's first event. */
+  rows(): CostRollupRow[] {
+    return this.#groups.map((group) => {
+      const row: Record<string, string | number | null> = {};
+      this.#by.forEach((key, i) => (row[key] = group.keys[i] ?? null));
+      row.invocations = group.invocations;
+      row.total_tokens = group.tokens;
+      row.cost_usd = group.cost.value;
+      return row as unknown as CostRollupRow;
+    });
+  }
 }
 
 /**
@@ -66,28 +135,7 @@ export async function rollupCosts(
   events: AsyncIterable<TelemetryEvent> | Iterable<TelemetryEvent>,
   options: RollupOptions,
 ): Promise<CostRollupRow[]> {
-  const by = [...options.by];
-  const groups = new Map<string, Group>();
-  for await (const event of events) {
-    if (event.event !== "cost_update") continue;
-    const keys = by.map((key) => keyValue(event, key));
-    // JSON keeps null distinct from the string "null".
-    const id = JSON.stringify(keys);
-    let group = groups.get(id);
-    if (group === undefined) {
-      group = { keys, invocations: 0, tokens: 0, cost: 0 };
-      groups.set(id, group);
-    }
-    group.invocations++;
-    group.tokens += tokensOf(event);
-    group.cost += event.metrics?.cost_usd ?? 0;
-  }
-  return [...groups.values()].map((group) => {
-    const row: Record<string, string | number | null> = {};
-    by.forEach((key, i) => (row[key] = group.keys[i] ?? null));
-    row.invocations = group.invocations;
-    row.total_tokens = group.tokens;
-    row.cost_usd = group.cost;
-    return row as unknown as CostRollupRow;
-  });
+  const rollup = new CostRollupAccumulator(options.by);
+  for await (const event of events) rollup.add(event);
+  return rollup.rows();
 }

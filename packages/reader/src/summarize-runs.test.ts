@@ -1,7 +1,7 @@
 import { createEvent, type EventInput, type TelemetryEvent } from "@telemetry/schema";
 import { fixturePath } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
-import { readEvents, summarizeRuns } from "./index.js";
+import { readEvents, RunSummaryAccumulator, summarizeRuns } from "./index.js";
 
 const e = (input: Partial<EventInput> & Pick<EventInput, "event">): TelemetryEvent => createEvent({ ts: "2026-01-01T00:00:00Z", ...input });
 
@@ -31,7 +31,7 @@ describe("summarizeRuns", () => {
         agents: ["pedro", "alphonso"],
         tools: ["codex", "claude-code"],
         total_tokens: 112,
-        cost_usd: 0.1 + 0.2,
+        cost_usd: 0.3,
       },
       {
         run_id: "R2",
@@ -46,6 +46,15 @@ describe("summarizeRuns", () => {
         cost_usd: 0,
       },
     ]);
+  });
+
+  it("keeps summaries up to date one event at a time with RunSummaryAccumulator, equal to summarizeRuns", async () => {
+    const runs = new RunSummaryAccumulator();
+    for (const event of events.slice(0, 2)) runs.add(event);
+    expect(runs.summaries()).toEqual([expect.objectContaining({ run_id: "R1", events: 2, cost_usd: 0.1 })]);
+    for (const event of events.slice(2)) runs.add(event);
+    expect(runs.summaries()).toEqual(await summarizeRuns(events));
+    expect(runs.summaries()[0]!.cost_usd).toBe(0.3);
   });
 
   it("counts a task whose last outcome is a failure as failed", async () => {

@@ -16,3 +16,4 @@ export { parseEvent, safeParseEvent, type SafeParseResult } from "./parse-event.
 export { serializeEvent } from "./serialize-event.js";
 export { isTimestamp, TIMESTAMP_PATTERN } from "./timestamp.js";
 export { eventJsonSchema } from "./json-schema.js";
+export { eventBindingsSchema, parseEventBindings, type EventBindings } from "./event-bindings.js";

@@ -75,22 +75,26 @@ export class GroupCommit<T> {
     this.maxBatchBytes = options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
   }
 
-  /** Queues one line (ending in "\n"); resolves with `value` once stored per the durability. */
-  enqueue(line: string, bytes: number, value: T): Promise<T> {
+  /**
+   * Queues one line (ending in "\n"); `resolve(value)` runs once it is
+   * stored per the durability, `reject(error)` if it never will be (also
+   * right away, for QUEUE_FULL). Callbacks rather than a promise, so
+   * fire-and-forget callers allocate none.
+   */
+  enqueue(line: string, bytes: number, value: T, resolve: (value: T) => void, reject: (error: unknown) => void): void {
     if (this.unsettledBytes + bytes > this.options.maxQueueBytes) {
-      return Promise.reject(
+      reject(
         new WriterError(
           "QUEUE_FULL",
           `emit to ${this.options.path}: ${this.unsettledBytes} bytes already wait for the disk and this event (${bytes} bytes) would pass maxQueueBytes (${this.options.maxQueueBytes}); await earlier emits or raise maxQueueBytes`,
           { path: this.options.path },
         ),
       );
+      return;
     }
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ line, bytes, value, seq: ++this.lastSeq, resolve, reject });
-      this.unsettledBytes += bytes;
-      this.schedule();
-    });
+    this.queue.push({ line, bytes, value, seq: ++this.lastSeq, resolve, reject });
+    this.unsettledBytes += bytes;
+    this.schedule();
   }
 
   /** Resolves once everything enqueued before the call has settled; with `sync`, also fdatasync'd. */

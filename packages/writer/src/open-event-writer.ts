@@ -1,17 +1,21 @@
 // The public writer: validate at emit (bad input never reaches the file),
-// queue for group commit, acknowledge per the durability mode.
-import { createEvent, serializeEvent, type EventInput, type TelemetryEvent } from "@telemetry/schema";
+// redact, queue for group commit, acknowledge per the durability mode. One
+// shared core per file; the root writer and its children are views on it.
+import { createEvent, parseEventBindings, serializeEvent, type EventBindings, type EventInput, type TelemetryEvent } from "@telemetry/schema";
+import { applyBindings, mergeFields } from "./bindings.js";
 import { WriterError } from "./errors.js";
 import { addExitHook, removeExitHook } from "./exit-hook.js";
 import { GroupCommit } from "./group-commit.js";
 import { LogFile } from "./log-file.js";
-import { resolveOptions, type Durability, type WriterOptions } from "./options.js";
+import { resolveOptions, type Durability, type ResolvedOptions, type WriterOptions } from "./options.js";
+import { RecordErrorReport, type RecordErrorHandler } from "./record-error-report.js";
+import { compileRedaction } from "./redaction.js";
 
-export interface EventWriter {
+export interface EventWriter extends AsyncDisposable {
   /** The absolute path of the log file. */
   readonly path: string;
   readonly durability: Durability;
-  /** True once `close()` has been called. */
+  /** True once `close()` has been called on this writer or on a writer it descends from. */
   readonly closed: boolean;
   /**
    * Validates `input` (rejecting with `EventValidationError`, nothing
@@ -20,17 +24,42 @@ export interface EventWriter {
    * fdatasync'd. Rejects with a `WriterError` carrying the OS code
    * (`ENOSPC`, `EIO`, ...) when the disk refuses, `QUEUE_FULL` past the
    * memory bound, `EVENT_TOO_LARGE`, or `WRITER_CLOSED` after close.
+   * For callers that must know the event is stored before they go on.
    */
   emit(input: EventInput): Promise<TelemetryEvent>;
   /**
-   * Resolves once every event emitted before the call has settled (stored, or
-   * rejected to its own `emit` caller), with everything stored fdatasync'd in
-   * both durability modes: a barrier for "write" callers. A failed emit is
-   * reported by its own promise, not by `flush`.
+   * Fire-and-forget `emit`: the same validation, redaction and durability,
+   * but it returns nothing, never throws and never leaves a rejected promise
+   * behind, whatever the input and whatever the disk does. Every failure goes
+   * to the `onError` option (default: one stderr line per error code);
+   * `writerStats(writer)` counts `recorded` and `failed`.
+   */
+  record(input: EventInput): void;
+  /**
+   * A writer whose events carry `bindings` under their own fields (the
+   * event wins on a conflict; `attributes`, `log_paths` and `metrics` merge
+   * member by member). Bindings are validated here, once: an unknown or bad
+   * field throws `EventValidationError`. The child shares this writer's file
+   * and queue; its `flush()` is the shared barrier, its `close()` waits for
+   * that barrier and closes the child (and its children) only. The file is
+   * closed by the writer `openEventWriter` returned.
+   */
+  child(bindings: EventBindings): EventWriter;
+  /**
+   * Resolves once every event emitted or recorded before the call (through
+   * this writer, its parent or any child) has settled, with everything stored
+   * fdatasync'd in both durability modes: a barrier for "write" callers. A
+   * failed emit is reported by its own promise, not by `flush`.
    */
   flush(): Promise<void>;
-  /** Flushes, then closes the file. Idempotent; later emits reject with WRITER_CLOSED. */
+  /**
+   * Flushes, then closes; idempotent. Later `emit`s reject with
+   * `WRITER_CLOSED` (`record`s report it). On the root writer this closes
+   * the file and every child; on a child, that child and its descendants.
+   */
   close(): Promise<void>;
+  /** `close()`, for `await using writer = await openEventWriter(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Statistics for tests and benchmarks: how well group commit coalesces. */
@@ -45,72 +74,172 @@ export interface EventWriterStats {
    * a file system that blocks appends behind its journal shows here.
    */
   readonly slowestWriteMs: number;
+  /** `record` calls whose event was stored (through this file's writer and all its children). */
+  readonly recorded: number;
+  /** `record` calls that failed, each reported to `onError`. */
+  readonly failed: number;
+}
+
+interface PreparedEvent {
+  readonly event: TelemetryEvent;
+  readonly line: string;
+  readonly bytes: number;
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
+}
+
+/** What the root writer and its children share: the file, the queue, the counts. */
+class WriterCore {
+  readonly path: string;
+  readonly durability: Durability;
+  readonly commit: GroupCommit<TelemetryEvent>;
+  private readonly file: LogFile;
+  private readonly maxEventBytes: number;
+  private readonly redact: ((event: TelemetryEvent) => TelemetryEvent) | undefined;
+  private readonly onError: RecordErrorHandler | undefined;
+  private readonly report: RecordErrorReport;
+  private readonly exitHook: () => void;
+  recorded = 0;
+  failed = 0;
+  /** Bound once, so `record` allocates no closure for its success path. */
+  readonly onRecorded = (): void => {
+    this.recorded++;
+  };
+
+  constructor(file: LogFile, options: ResolvedOptions) {
+    this.file = file;
+    this.path = file.path;
+    this.durability = options.durability;
+    this.maxEventBytes = options.maxEventBytes;
+    this.redact = compileRedaction(options.redact, options.privacyLevel);
+    this.onError = options.onError;
+    this.report = new RecordErrorReport(file.path);
+    this.commit = new GroupCommit(file, { syncEachBatch: options.durability === "fsync", maxQueueBytes: options.maxQueueBytes, path: file.path });
+    this.exitHook = () => this.commit.flushOnExit();
+    addExitHook(this.exitHook);
+  }
+
+  /** Validates, redacts and serializes. @throws {EventValidationError} {WriterError} EVENT_TOO_LARGE */
+  prepare(input: unknown): PreparedEvent {
+    const created = createEvent(input as EventInput);
+    const event = this.redact === undefined ? created : this.redact(created);
+    const line = `${serializeEvent(event)}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (bytes > this.maxEventBytes) {
+      throw new WriterError("EVENT_TOO_LARGE", `event ${event.event_id} (${event.event}) serializes to ${bytes} bytes, more than maxEventBytes (${this.maxEventBytes}); nothing was written`, {
+        path: this.path,
+      });
+    }
+    return { event, line, bytes };
+  }
+
+  closedError(): WriterError {
+    return new WriterError("WRITER_CLOSED", `emit after close(): the writer for ${this.path} is closed`, { path: this.path });
+  }
+
+  /** A failed `record`: counted, then handed to `onError` outside the caller's stack. */
+  recordFailed(error: unknown, input: unknown): void {
+    this.failed++;
+    const failure = asError(error);
+    queueMicrotask(() => {
+      if (this.onError === undefined) {
+        this.report.report(failure);
+        return;
+      }
+      try {
+        this.onError(failure, input);
+      } catch (handlerError) {
+        this.report.report(asError(handlerError));
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    return (async () => {
+      try {
+        await this.commit.barrier(true);
+      } finally {
+        removeExitHook(this.exitHook);
+        this.report.flush();
+        this.file.close();
+      }
+    })();
+  }
+
+  get stats(): EventWriterStats {
+    const { batches, syncs, slowestWriteMs } = this.commit;
+    return { batches, syncs, slowestWriteMs, recorded: this.recorded, failed: this.failed };
+  }
 }
 
 class FileEventWriter implements EventWriter {
   readonly path: string;
   readonly durability: Durability;
-  private readonly maxEventBytes: number;
-  private readonly file: LogFile;
-  private readonly commit: GroupCommit<TelemetryEvent>;
-  private readonly exitHook: () => void;
+  private readonly core: WriterCore;
+  private readonly parent: FileEventWriter | undefined;
+  private readonly bindings: EventBindings | undefined;
   private closing: Promise<void> | undefined;
 
-  constructor(file: LogFile, durability: Durability, maxEventBytes: number, maxQueueBytes: number) {
-    this.file = file;
-    this.path = file.path;
-    this.durability = durability;
-    this.maxEventBytes = maxEventBytes;
-    this.commit = new GroupCommit(file, { syncEachBatch: durability === "fsync", maxQueueBytes, path: file.path });
-    this.exitHook = () => this.commit.flushOnExit();
-    addExitHook(this.exitHook);
+  constructor(core: WriterCore, parent?: FileEventWriter, bindings?: EventBindings) {
+    this.core = core;
+    this.path = core.path;
+    this.durability = core.durability;
+    this.parent = parent;
+    this.bindings = bindings;
   }
 
   get closed(): boolean {
-    return this.closing !== undefined;
+    return this.closing !== undefined || (this.parent?.closed ?? false);
   }
 
   get stats(): EventWriterStats {
-    return { batches: this.commit.batches, syncs: this.commit.syncs, slowestWriteMs: this.commit.slowestWriteMs };
+    return this.core.stats;
+  }
+
+  private prepare(input: EventInput): PreparedEvent {
+    return this.core.prepare(this.bindings === undefined ? input : applyBindings(this.bindings, input));
   }
 
   emit(input: EventInput): Promise<TelemetryEvent> {
-    if (this.closing !== undefined) {
-      return Promise.reject(new WriterError("WRITER_CLOSED", `emit after close(): the writer for ${this.path} is closed`, { path: this.path }));
-    }
-    let event: TelemetryEvent;
-    let line: string;
+    if (this.closed) return Promise.reject(this.core.closedError());
+    let prepared: PreparedEvent;
     try {
-      event = createEvent(input);
-      line = `${serializeEvent(event)}\n`;
+      prepared = this.prepare(input);
     } catch (error) {
-      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      return Promise.reject(asError(error));
     }
-    const bytes = Buffer.byteLength(line);
-    if (bytes > this.maxEventBytes) {
-      return Promise.reject(
-        new WriterError("EVENT_TOO_LARGE", `event ${event.event_id} (${event.event}) serializes to ${bytes} bytes, more than maxEventBytes (${this.maxEventBytes}); nothing was written`, {
-          path: this.path,
-        }),
-      );
+    return new Promise((resolve, reject) => this.core.commit.enqueue(prepared.line, prepared.bytes, prepared.event, resolve, reject));
+  }
+
+  record(input: EventInput): void {
+    const core = this.core;
+    try {
+      if (this.closed) throw core.closedError();
+      const prepared = this.prepare(input);
+      core.commit.enqueue(prepared.line, prepared.bytes, prepared.event, core.onRecorded, (error) => core.recordFailed(error, input));
+    } catch (error) {
+      core.recordFailed(error, input);
     }
-    return this.commit.enqueue(line, bytes, event);
+  }
+
+  child(bindings: EventBindings): EventWriter {
+    const valid = parseEventBindings(bindings);
+    return new FileEventWriter(this.core, this, this.bindings === undefined ? valid : (mergeFields(this.bindings, valid)));
   }
 
   flush(): Promise<void> {
-    return this.commit.barrier(true);
+    return this.core.commit.barrier(true);
   }
 
   close(): Promise<void> {
-    this.closing ??= (async () => {
-      try {
-        await this.commit.barrier(true);
-      } finally {
-        removeExitHook(this.exitHook);
-        this.file.close();
-      }
-    })();
+    this.closing ??= this.parent === undefined ? this.core.close() : this.flush();
     return this.closing;
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 }
 
@@ -129,10 +258,10 @@ export async function openEventWriter(options: WriterOptions): Promise<EventWrit
     file.close();
     throw error;
   }
-  return new FileEventWriter(file, resolved.durability, resolved.maxEventBytes, resolved.maxQueueBytes);
+  return new FileEventWriter(new WriterCore(file, resolved));
 }
 
-/** Group-commit statistics of a writer returned by `openEventWriter`. */
+/** Group-commit and `record` statistics of a writer returned by `openEventWriter` (or a child of one; the counts are shared). */
 export function writerStats(writer: EventWriter): EventWriterStats {
   if (!(writer instanceof FileEventWriter)) throw new TypeError("writerStats: not a writer returned by openEventWriter");
   return writer.stats;

@@ -1,0 +1,268 @@
+import { spawn } from "node:child_process";
+import { appendFileSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { createEvent, serializeEvent } from "@telemetry/schema";
+import { testdir } from "@telemetry/test-utils";
+import { describe, expect, it } from "vitest";
+import { FOLLOW_WRITER_SOURCE } from "./follow-writer.fixture.js";
+import { openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogCursorOptions, type LogDiscontinuity } from "./index.js";
+
+function runWriter(path: string, args: { first: number; count: number; rotateEvery: number; delayMs: number; maxBackups?: number }): Promise<void> {
+  const program = join(dirname(path), "writer.mjs");
+  writeFileSync(program, FOLLOW_WRITER_SOURCE);
+  const argv = [program, path, args.first, args.count, args.rotateEvery, args.delayMs, args.maxBackups ?? 0].map(String);
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, argv, { stdio: "inherit" });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`writer exited with ${code}`))));
+  });
+}
+
+const line = (i: number): string =>
+  `${serializeEvent(createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", task_id: `t-${i}`, event_id: `e-${i}` }))}\n`;
+const lines = (from: number, to: number): string => Array.from({ length: to - from }, (_, i) => line(from + i)).join("");
+const range = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `e-${from + i}`);
+const ids = (entries: readonly CursorEntry[]): string[] => entries.map((e) => e.event.event_id);
+
+/** Polls until caught up; every entry read. */
+async function drain(cursor: LogCursor): Promise<CursorEntry[]> {
+  const got: CursorEntry[] = [];
+  for (;;) {
+    const { events, caughtUp } = await cursor.poll();
+    got.push(...events);
+    if (caughtUp) return got;
+  }
+}
+
+async function readAll(path: string, options: LogCursorOptions = {}): Promise<CursorEntry[]> {
+  const cursor = await openLogCursor(path, options);
+  try {
+    return await drain(cursor);
+  } finally {
+    await cursor.close();
+  }
+}
+
+const viaJson = (checkpoint: Checkpoint): Checkpoint => JSON.parse(JSON.stringify(checkpoint)) as Checkpoint;
+
+describe("openLogCursor", () => {
+  it("sees every event exactly once, in order, while another process appends, rotates and deletes old files, even when reopened from its checkpoint again and again", { timeout: 90_000 }, async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, "");
+    const total = 400;
+    let writing = true;
+    const writer = runWriter(path, { first: 0, count: total, rotateEvery: 40, delayMs: 1, maxBackups: 4 }).finally(() => (writing = false));
+    const got: CursorEntry[] = [];
+    let cursor = await openLogCursor(path);
+    try {
+      for (let round = 0; ; round++) {
+        const wasWriting = writing;
+        const { events, caughtUp } = await cursor.poll({ maxEvents: 25 });
+        got.push(...events);
+        if (!wasWriting && caughtUp) break;
+        if (round % 3 === 2) {
+          // A restart: the next cursor starts from the saved checkpoint, through JSON as through a file.
+          const saved = cursor.checkpoint;
+          await cursor.close();
+          cursor = await openLogCursor(path, saved === undefined ? {} : { from: viaJson(saved) });
+        }
+        if (caughtUp) await new Promise((r) => setTimeout(r, 3));
+      }
+    } finally {
+      await cursor.close();
+      await writer;
+    }
+    expect(ids(got)).toEqual(range(0, total));
+  });
+
+  it("resumed from any checkpoint it gave, returns exactly the events after it, across rotated files", { timeout: 60_000 }, async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, "");
+    await runWriter(path, { first: 0, count: 90, rotateEvery: 20, delayMs: 0 });
+    const all = await readAll(path);
+    expect(ids(all)).toEqual(range(0, 90));
+    for (const [i, entry] of all.entries()) {
+      expect(ids(await readAll(path, { from: viaJson(entry.checkpoint) }))).toEqual(range(i + 1, 90));
+    }
+  });
+
+  it("gives each event's line exactly as stored and checkpoints that are plain JSON", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, line(0) + line(1).replace("\n", "\r\n"));
+    const [first, second] = await readAll(path);
+    expect(first!.line).toBe(line(0).slice(0, -1));
+    expect(second!.line).toBe(line(1).slice(0, -1));
+    expect(viaJson(second!.checkpoint)).toEqual(second!.checkpoint);
+    expect(second!.checkpoint).toMatchObject({ offset: readFileSync(path).length, line: 2 });
+  });
+
+  it("says caughtUp exactly when no complete line is left to read", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, lines(0, 3) + line(3).slice(0, 25));
+    const cursor = await openLogCursor(path);
+    try {
+      expect(await cursor.poll({ maxEvents: 2 })).toMatchObject({ caughtUp: false, events: [{ event: { event_id: "e-0" } }, { event: { event_id: "e-1" } }] });
+      // Exactly the events that were left: still caught up, the torn line does not count.
+      const third = await cursor.poll({ maxEvents: 1 });
+      expect([ids(third.events), third.caughtUp]).toEqual([["e-2"], true]);
+      expect(await cursor.poll()).toEqual({ events: [], caughtUp: true });
+      appendFileSync(path, line(3).slice(25) + "{ not json }\n");
+      const fourth = await cursor.poll({ maxEvents: 1 });
+      // Only an invalid line is left after e-3: nothing to read, so caught up.
+      expect([ids(fourth.events), fourth.caughtUp]).toEqual([["e-3"], true]);
+      // A rotation with events waiting in the new file is not caught up until they are read.
+      renameSync(path, `${path}.1`);
+      writeFileSync(path, lines(4, 6));
+      const fifth = await cursor.poll({ maxEvents: 1 });
+      expect([ids(fifth.events), fifth.caughtUp]).toEqual([["e-4"], false]);
+      const sixth = await cursor.poll({ maxEvents: 1 });
+      expect([ids(sixth.events), sixth.caughtUp]).toEqual([["e-5"], true]);
+    } finally {
+      await cursor.close();
+    }
+  });
+
+  it("waits for a torn last line to be completed, and reports it as torn only once a newer file exists", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, line(0) + line(1).slice(0, 30));
+    const invalid: InvalidLine[] = [];
+    const cursor = await openLogCursor(path, { onInvalid: (i) => invalid.push(i) });
+    try {
+      expect(ids((await cursor.poll()).events)).toEqual(["e-0"]);
+      expect(invalid).toEqual([]);
+      appendFileSync(path, line(1).slice(30) + line(2).slice(0, 30));
+      expect(ids((await cursor.poll()).events)).toEqual(["e-1"]);
+      renameSync(path, `${path}.1`);
+      writeFileSync(path, line(3));
+      expect(ids((await cursor.poll()).events)).toEqual(["e-3"]);
+      expect(invalid).toEqual([expect.objectContaining({ file: path, line: 3, kind: "torn" })]);
+    } finally {
+      await cursor.close();
+    }
+  });
+
+  it("starts over at byte 0 when the file is truncated, also when it was rewritten past the old size", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, lines(0, 2));
+    const resets: LogDiscontinuity[] = [];
+    const cursor = await openLogCursor(path, { onDiscontinuity: (d) => resets.push(d) });
+    try {
+      expect(ids(await drain(cursor))).toEqual(["e-0", "e-1"]);
+      truncateSync(path, 0);
+      appendFileSync(path, line(7));
+      expect(ids(await drain(cursor))).toEqual(["e-7"]);
+      // Same inode, longer than before, other first bytes: a truncation the size alone cannot show.
+      writeFileSync(path, lines(10, 14));
+      expect(ids(await drain(cursor))).toEqual(range(10, 14));
+      expect(resets).toEqual([
+        { kind: "truncated", file: path },
+        { kind: "truncated", file: path },
+      ]);
+    } finally {
+      await cursor.close();
+    }
+  });
+
+  it("follows a file deleted and created again under the same name, without repeating the old one", async () => {
+    const dir = testdir();
+    const path = join(dir, "events.jsonl");
+    writeFileSync(`${path}.1`, lines(0, 2));
+    writeFileSync(path, lines(2, 4));
+    const cursor = await openLogCursor(path);
+    try {
+      expect(ids(await drain(cursor))).toEqual(range(0, 4));
+      unlinkSync(path);
+      expect(await cursor.poll()).toEqual({ events: [], caughtUp: true });
+      // The new file may get the old inode number back; its first bytes tell it apart.
+      writeFileSync(path, lines(4, 6));
+      expect(ids(await drain(cursor))).toEqual(range(4, 6));
+    } finally {
+      await cursor.close();
+    }
+  });
+
+  it("resumes a checkpoint whose file was rotated out and deleted by retention with every file still there", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, lines(0, 3));
+    const entries = await readAll(path);
+    const saved = viaJson(entries[1]!.checkpoint);
+    // While nobody reads: two rotations with one backup kept, so the checkpoint's file is deleted.
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, lines(3, 5));
+    unlinkSync(`${path}.1`);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, lines(5, 7));
+    const resets: LogDiscontinuity[] = [];
+    expect(ids(await readAll(path, { from: saved, onDiscontinuity: (d) => resets.push(d) }))).toEqual(range(3, 7));
+    expect(resets).toEqual([{ kind: "file_gone", file: path }]);
+  });
+
+  it("resumes a checkpoint whose file was rotated several times while away from that file's rest onwards", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, lines(0, 3));
+    const saved = viaJson((await readAll(path))[0]!.checkpoint);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, lines(3, 5));
+    renameSync(`${path}.1`, `${path}.2`);
+    renameSync(path, `${path}.1`);
+    writeFileSync(path, lines(5, 6));
+    expect(ids(await readAll(path, { from: saved }))).toEqual(range(1, 6));
+  });
+
+  it("keeps working with a checkpoint saved by earlier versions", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, lines(0, 4));
+    const current = (await readAll(path))[1]!.checkpoint;
+    // The format followEvents wrote before the cursor existed: the same fields, nothing else.
+    const old = { file: { dev: current.file.dev, ino: current.file.ino, head: current.file.head }, offset: current.offset, line: current.line };
+    expect(ids(await readAll(path, { from: old }))).toEqual(["e-2", "e-3"]);
+  });
+
+  it("from \"end\" returns only lines completed after the open, including one being written at that moment", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, lines(0, 2) + line(2).slice(0, 20));
+    const cursor = await openLogCursor(path, { from: "end" });
+    try {
+      expect(cursor.checkpoint).toMatchObject({ offset: lines(0, 2).length, line: 2 });
+      expect(await cursor.poll()).toEqual({ events: [], caughtUp: true });
+      appendFileSync(path, line(2).slice(20) + line(3));
+      expect(ids(await drain(cursor))).toEqual(["e-2", "e-3"]);
+    } finally {
+      await cursor.close();
+    }
+  });
+
+  it("has no checkpoint before the first event from the start, then the last returned event's", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, "");
+    const cursor = await openLogCursor(path);
+    try {
+      expect(cursor.checkpoint).toBeUndefined();
+      appendFileSync(path, lines(0, 3));
+      const { events } = await cursor.poll({ maxEvents: 2 });
+      expect(cursor.checkpoint).toEqual(events[1]!.checkpoint);
+    } finally {
+      await cursor.close();
+    }
+  });
+
+  it("closes idempotently, also through await using, and refuses polls after close", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, line(0));
+    const cursor = await openLogCursor(path);
+    await Promise.all([cursor.close(), cursor[Symbol.asyncDispose]()]);
+    await cursor.close();
+    await expect(cursor.poll()).rejects.toMatchObject({ code: "CURSOR_CLOSED" });
+  });
+
+  it("fails with typed errors for a missing log, a from that is not a position and a bad maxEvents", async () => {
+    const path = join(testdir(), "missing.jsonl");
+    await expect(openLogCursor(path)).rejects.toMatchObject({ code: "ENOENT", path });
+    await expect(openLogCursor(path, { from: "end" })).rejects.toMatchObject({ code: "ENOENT" });
+    await expect(openLogCursor(path, { from: { file: {}, offset: -1 } as unknown as Checkpoint })).rejects.toMatchObject({ code: "CHECKPOINT_INVALID" });
+    writeFileSync(path, line(0));
+    const cursor = await openLogCursor(path);
+    await expect(cursor.poll({ maxEvents: 0 })).rejects.toBeInstanceOf(RangeError);
+    await cursor.close();
+  });
+});
