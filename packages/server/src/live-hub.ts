@@ -3,6 +3,7 @@
 // replay buffer of recent events and the subscribed streams. Every request
 // answers from this state, so its cost does not grow with the log.
 import { CostRollupAccumulator, RunSummaryAccumulator, type CostRollupRow, type RunSummary } from "@telemetry/reader";
+import { Buffer } from "node:buffer";
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { EventCursor } from "@telemetry/reader";
 import type { EventSource, SourceList } from "./event-source.js";
@@ -31,7 +32,12 @@ export interface HubEntry {
   readonly checkpoint: unknown;
 }
 
-export type HubListener = (entry: HubEntry, token: () => string) => void;
+/**
+ * Called for every event read, synchronously, in order. `token()` is the
+ * position after it; `message()` the SSE message carrying it, encoded once
+ * and shared by every client that sends it unchanged.
+ */
+export type HubListener = (entry: HubEntry, token: () => string, message: () => Buffer) => void;
 
 interface SourceState {
   readonly key: string;
@@ -152,8 +158,10 @@ export class LiveHub {
     this.#push(entry, state);
     if (this.#listeners.size === 0) return;
     let token: string | undefined;
+    let message: Buffer | undefined;
     const tokenOf = (): string => (token ??= encodePositionToken(this.position()));
-    for (const listener of this.#listeners) listener(entry, tokenOf);
+    const messageOf = (): Buffer => (message ??= Buffer.from(`id: ${tokenOf()}\ndata: ${line}\n\n`, "utf8"));
+    for (const listener of this.#listeners) listener(entry, tokenOf, messageOf);
   }
 
   #push(entry: HubEntry, state: SourceState): void {

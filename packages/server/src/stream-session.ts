@@ -75,10 +75,11 @@ export class StreamSession {
     this.#res.write(`id: ${token}\n\n`);
   }
 
-  #send(entry: { source: string; event: TelemetryEvent; line: string; checkpoint: unknown }, token: string | undefined): void {
+  /** Sends an event read before going live (catch-up or replay): its token is computed from our own position. */
+  #send(entry: { source: string; event: TelemetryEvent; line: string; checkpoint: unknown }): void {
     this.#position.set(entry.source, entry.checkpoint);
     if (!this.#o.matches(entry.event)) return;
-    const id = token ?? encodePositionToken(this.#position);
+    const id = encodePositionToken(this.#position);
     this.#sentToken = id;
     // A stored line never holds "\n" or "\r" (the writer serializes JSON), so one data: field carries it.
     this.#res.write(`id: ${id}\ndata: ${entry.line}\n\n`);
@@ -101,7 +102,7 @@ export class StreamSession {
             cursors.set(key, cursor);
           }
           const result = await cursor.poll({ maxEvents: 1_000 });
-          for (const entry of result.events) this.#send({ source: key, ...entry }, undefined);
+          for (const entry of result.events) this.#send({ source: key, ...entry });
           if (!result.caughtUp) caughtUp = false;
           await this.#drained();
         }
@@ -124,10 +125,20 @@ export class StreamSession {
     if (seqs === undefined) return false;
     // Keys the hub does not serve cannot advance; dropping them keeps our position equal to the hub's, whose token we reuse.
     for (const key of this.#position.keys()) if (!seqs.has(key)) this.#position.delete(key);
-    for (const entry of hub.bufferedAfter(seqs)) this.#send(entry, undefined);
-    this.#unsubscribe = hub.subscribe((entry: HubEntry, token) => {
-      // The hub's position equals ours once we are live, so its token is ours.
-      this.#send(entry, this.#o.matches(entry.event) ? token() : undefined);
+    for (const entry of hub.bufferedAfter(seqs)) this.#send(entry);
+    this.#unsubscribe = hub.subscribe((entry: HubEntry, token, message) => {
+      // The hub hands over a poll's events in one synchronous loop: cork the
+      // socket for that loop so they leave as one write, not one per event.
+      if (this.#res.writableCorked === 0) {
+        this.#res.cork();
+        process.nextTick(() => this.#res.uncork());
+      }
+      // Live, our position equals the hub's: its token and its encoded message are ours.
+      this.#position.set(entry.source, entry.checkpoint);
+      if (this.#o.matches(entry.event)) {
+        this.#sentToken = token();
+        this.#res.write(message());
+      }
       if (this.#res.writableLength > this.#o.maxQueuedBytes) this.#res.destroy();
     });
     return true;

@@ -41,10 +41,12 @@ export function connectSse(url: string, options: { lastEventId?: string; headers
       const ended = new Promise<void>((r) => (endResolve = r));
       res.on("data", (chunk: string) => {
         buffer += chunk;
+        // One pass over the buffer; the unfinished tail is kept once (slicing per line would be quadratic in a large chunk).
+        let start = 0;
         let newline: number;
-        while ((newline = buffer.indexOf("\n")) !== -1) {
-          const line = buffer.slice(0, newline).replace(/\r$/, "");
-          buffer = buffer.slice(newline + 1);
+        while ((newline = buffer.indexOf("\n", start)) !== -1) {
+          const line = buffer.charCodeAt(newline - 1) === 13 ? buffer.slice(start, newline - 1) : buffer.slice(start, newline);
+          start = newline + 1;
           if (line === "") {
             if (id !== undefined) lastEventId = id;
             if (data.length > 0) {
@@ -64,6 +66,7 @@ export function connectSse(url: string, options: { lastEventId?: string; headers
           else if (line.startsWith("id:")) id = line.slice(3).trimStart();
           else if (line.startsWith("data:")) data.push(line.slice(5).replace(/^ /, ""));
         }
+        buffer = buffer.slice(start);
       });
       res.on("end", () => endResolve());
       res.on("close", () => endResolve());

@@ -48,7 +48,7 @@ With --serve it then serves the log as \`telemetry serve\` does (on
 run live at a human pace so the page shows it happening, and keeps serving
 until Ctrl-C.
 
-Examples:
+Example:
   $ telemetry demo /tmp/demo
   $ telemetry demo --serve
 `,

@@ -57,7 +57,7 @@ The page and the API are read-only (GET and HEAD). Open the printed URL:
 with a token it carries ?token=, after which the page keeps it in a cookie.
 Programs send "Authorization: Bearer <token>".
 
-Examples:
+Example:
   $ telemetry serve logs/events.jsonl
   $ telemetry serve runs/ --port 0
   $ telemetry serve logs/events.jsonl --host 0.0.0.0
