@@ -3,8 +3,8 @@
 import { readFile } from "node:fs/promises";
 import { readEvents, rollupCosts, summarizeRuns } from "@telemetry/reader";
 import { describe, expect, it } from "vitest";
-import type { CostsBody, RunsPage } from "./api-views.js";
-import type { TaskView } from "./run-detail.js";
+import type { CostsBody, RunsPage } from "@telemetry/web";
+import type { TaskView } from "@telemetry/web";
 import { apiUrl, emitAll, eventually, getJson, serveForTest, taskEvents, testLog } from "./served-log.fixture.js";
 
 describe("read API", () => {

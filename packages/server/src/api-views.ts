@@ -3,22 +3,7 @@
 import { DecimalSum, type CostGroupKey, type CostRollupRow, type RunSummary } from "@telemetry/reader";
 import { BadRequestError } from "./errors.js";
 import type { LiveHub } from "./live-hub.js";
-import type { TaskView } from "./run-detail.js";
-
-export type RunStatus = "running" | "failed" | "completed";
-
-/** A run summary as `summarizeRuns` gives it, plus a status at a glance. */
-export type RunView = RunSummary & { readonly status: RunStatus };
-
-export interface RunsPage {
-  readonly runs: readonly RunView[];
-  /** Runs matching the filter, before paging. */
-  readonly total: number;
-  readonly offset: number;
-  readonly limit: number;
-  /** Position token of the state these figures describe: `/api/stream?from=<position>` continues exactly after it. */
-  readonly position: string;
-}
+import type { CostsBody, RunStatus, RunView, RunsPage, TaskView } from "@telemetry/web";
 
 export interface RunsQuery {
   readonly offset: number;
@@ -86,13 +71,6 @@ export function parseCostKeys(value: string | null): CostGroupKey[] {
     if (!(COST_KEYS as readonly string[]).includes(key)) throw new BadRequestError("by", `unknown key "${key}" (known: ${COST_KEYS.join(", ")})`);
   }
   return [...new Set(keys)] as CostGroupKey[];
-}
-
-export interface CostsBody {
-  readonly by: readonly CostGroupKey[];
-  readonly rows: readonly CostRollupRow[];
-  readonly totals: { readonly invocations: number; readonly total_tokens: number; readonly cost_usd: number };
-  readonly position: string;
 }
 
 /** Rows as `rollupCosts(events, { by })` gives them, re-grouped from the hub's finest grouping; sorted by the keys (nulls last). */

@@ -7,7 +7,7 @@ import { readEvents } from "@telemetry/reader";
 import type { EventInput } from "@telemetry/schema";
 import { connectSse, testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
-import type { RunsPage } from "./api-views.js";
+import type { RunsPage } from "@telemetry/web";
 import { directorySources, logFileSources } from "./log-sources.js";
 import { apiUrl, emitAll, eventually, getJson, serveForTest, taskEvents, testLog } from "./served-log.fixture.js";
 

@@ -3,7 +3,7 @@ export type { EventSource, SourceList, CursorFactory, CursorStart } from "./even
 export { LiveHub, type LiveHubOptions, type HubEntry } from "./live-hub.js";
 export { encodePositionToken, decodePositionToken, type Position } from "./position-token.js";
 export { isLoopbackHost } from "./request-auth.js";
-export { runStatus, type RunStatus, type RunView, type RunsPage, type CostsBody } from "./api-views.js";
-export type { TaskView, ExecutionView, PhaseView, FailureView, TaskOutcome } from "./run-detail.js";
+export { runStatus } from "./api-views.js";
+export type { RunStatus, RunView, RunsPage, RunDetail, CostsBody, TaskView, ExecutionView, PhaseView, FailureView, TaskOutcome } from "@telemetry/web";
 export { InvalidPositionTokenError, ServerOptionError, BadRequestError } from "./errors.js";
 export { logFileSource, logFileSources, directorySources, RUN_LOG_NAME } from "./log-sources.js";

@@ -3,6 +3,7 @@
 // recent lines. Built incrementally, one event at a time; memory is bounded
 // by tasks and by the caps below, never by the number of events.
 import type { TelemetryEvent } from "@telemetry/schema";
+import type { FailureView, TaskOutcome, TaskView } from "@telemetry/web";
 
 /** Lines kept per run for the run view; older ones are counted in `events_omitted` (the full list: `/api/events?run_id=`). */
 export const RECENT_LINES_PER_RUN = 500;
@@ -10,59 +11,6 @@ export const RECENT_LINES_PER_RUN = 500;
 export const RECENT_LINES_TOTAL = 200_000;
 /** Executions kept per task; more are counted in `executions_omitted`. */
 export const EXECUTIONS_PER_TASK = 1_000;
-
-export type TaskOutcome = "completed" | "failed" | "unfinished";
-
-export interface ExecutionView {
-  readonly tool: string | null;
-  readonly phase: string | null;
-  readonly mode: string | null;
-  /** `ts` of `execution_start`; null when only the completion was seen. */
-  readonly started_ts: string | null;
-  /** `ts` of `execution_complete`; null while running. */
-  readonly ended_ts: string | null;
-  /** `status` of the completion (or of the start while running). */
-  readonly status: string | null;
-  readonly summary: string | null;
-  readonly latency_ms: number | null;
-  readonly log_paths: Readonly<Record<string, string>>;
-}
-
-export interface PhaseView {
-  readonly phase: string;
-  readonly first_ts: string;
-  readonly last_ts: string;
-}
-
-export interface FailureView {
-  readonly ts: string;
-  readonly event: "task_failed" | "execution_complete";
-  readonly tool: string | null;
-  readonly summary: string | null;
-}
-
-export interface TaskView {
-  readonly task_id: string;
-  readonly agent_role: string | null;
-  /** `ts` of the first `task_started` (else of the task's first event). */
-  readonly started_ts: string;
-  /** `ts` of the last `task_completed`/`task_failed`; null while the task is open. */
-  readonly ended_ts: string | null;
-  /** Latest `ts` of any of the task's events. */
-  readonly last_ts: string;
-  /** The last `task_completed` or `task_failed` decides, as in `summarizeRuns`. */
-  readonly outcome: TaskOutcome;
-  readonly summary: string | null;
-  readonly phases: readonly PhaseView[];
-  readonly executions: readonly ExecutionView[];
-  readonly executions_omitted: number;
-  readonly failures: readonly FailureView[];
-  readonly total_tokens: number;
-  readonly cost_usd: number;
-  /** Every `log_paths` entry seen on the task's events, later ones winning. */
-  readonly log_paths: Readonly<Record<string, string>>;
-  readonly events: number;
-}
 
 interface MutableExecution {
   tool: string | null;

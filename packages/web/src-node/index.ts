@@ -4,3 +4,5 @@ import { fileURLToPath } from "node:url";
 
 /** Absolute path of the directory holding `index.html` and `assets/`. */
 export const webRoot: string = fileURLToPath(new URL("../dist/", import.meta.url));
+
+export type * from "./http-api.js";

@@ -1,5 +1,6 @@
 // Costs by day, by model and by agent, as bar charts read at a glance.
-import { getJson, type CostRow, type CostsBody } from "./api.js";
+import type { CostRollupRow as CostRow } from "@telemetry/reader";
+import { getJson, type CostsBody } from "./api.js";
 import { h, replaceChildren } from "./dom.js";
 import { formatCount, formatTokens, formatUsd } from "./format.js";
 import { Refresher } from "./refresh.js";
