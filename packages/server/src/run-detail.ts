@@ -65,8 +65,26 @@ function later(a: string, b: string): boolean {
   return Number.isNaN(da) || Number.isNaN(db) ? a > b : da > db || (da === db && a > b);
 }
 
+export interface RunDetailsLimits {
+  readonly recentLinesPerRun?: number;
+  readonly recentLinesTotal?: number;
+  readonly executionsPerTask?: number;
+}
+
 export class RunDetails {
+  readonly #perRun: number;
+  readonly #total: number;
+  readonly #executions: number;
+
+  constructor(limits: RunDetailsLimits = {}) {
+    this.#perRun = limits.recentLinesPerRun ?? RECENT_LINES_PER_RUN;
+    this.#total = limits.recentLinesTotal ?? RECENT_LINES_TOTAL;
+    this.#executions = limits.executionsPerTask ?? EXECUTIONS_PER_TASK;
+  }
+
   readonly #runs = new Map<string, RunState>();
+  /** Runs holding kept lines, least recently updated first (Map order): the first gives its lines up when over budget. */
+  readonly #withLines = new Set<RunState>();
   #lines = 0;
 
   add(event: TelemetryEvent, line: string): void {
@@ -75,31 +93,31 @@ export class RunDetails {
     let run = this.#runs.get(runId);
     if (run === undefined) {
       run = { tasks: new Map(), recent: [], head: 0, events: 0 };
-    } else {
-      // Re-inserted at the end: Map order doubles as least-recently-updated order.
-      this.#runs.delete(runId);
+      this.#runs.set(runId, run);
     }
-    this.#runs.set(runId, run);
     run.events++;
     this.#remember(run, line);
     if (event.task_id !== undefined) this.#addToTask(run, event.task_id, event);
   }
 
   #remember(run: RunState, line: string): void {
-    if (run.recent.length < RECENT_LINES_PER_RUN) {
+    // Re-inserted at the end: insertion order doubles as least-recently-updated order.
+    this.#withLines.delete(run);
+    this.#withLines.add(run);
+    if (run.recent.length < this.#perRun) {
       run.recent.push(line);
       this.#lines++;
     } else {
       run.recent[run.head] = line;
-      run.head = (run.head + 1) % RECENT_LINES_PER_RUN;
+      run.head = (run.head + 1) % this.#perRun;
     }
-    if (this.#lines <= RECENT_LINES_TOTAL) return;
-    for (const other of this.#runs.values()) {
-      if (this.#lines <= RECENT_LINES_TOTAL) break;
-      if (other === run) continue;
-      this.#lines -= other.recent.length;
-      other.recent = [];
-      other.head = 0;
+    while (this.#lines > this.#total) {
+      const oldest = this.#withLines.values().next().value!;
+      if (oldest === run) break;
+      this.#withLines.delete(oldest);
+      this.#lines -= oldest.recent.length;
+      oldest.recent = [];
+      oldest.head = 0;
     }
   }
 
@@ -162,7 +180,7 @@ export class RunDetails {
   }
 
   #startExecution(task: TaskState, event: TelemetryEvent): void {
-    if (task.executions.length >= EXECUTIONS_PER_TASK) {
+    if (task.executions.length >= this.#executions) {
       task.executions_omitted++;
       return;
     }
@@ -191,7 +209,7 @@ export class RunDetails {
       }
     }
     if (open === undefined) {
-      if (task.executions.length >= EXECUTIONS_PER_TASK) {
+      if (task.executions.length >= this.#executions) {
         task.executions_omitted++;
       } else {
         open = { tool, phase: event.phase ?? null, mode: event.mode ?? null, started_ts: null, ended_ts: null, status: null, summary: null, latency_ms: null, log_paths: {} };
