@@ -7,7 +7,11 @@ import { demoCommand } from "./commands/demo.js";
 import { emitCommand } from "./commands/emit.js";
 import { importLegacyCommand } from "./commands/import-legacy.js";
 import { queryCommand } from "./commands/query.js";
+<<<<<<< HEAD
 import { shipCommand } from "./commands/ship.js";
+=======
+import { serveCommand } from "./commands/serve.js";
+>>>>>>> main
 import { statsCommand } from "./commands/stats.js";
 import { tailCommand } from "./commands/tail.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -21,6 +25,7 @@ export const COMMANDS: readonly Command[] = [
   queryCommand,
   statsCommand,
   verifyCommand,
+  serveCommand,
   emitCommand,
   importLegacyCommand,
   shipCommand,

@@ -2,3 +2,4 @@ export { testdir } from "./testdir.js";
 export { withTmpfs, type TmpfsHandle } from "./tmpfs.js";
 export { fixturePath } from "./fixtures.js";
 export { startNatsServer, natsServerMissing, freePort, NATS_SERVER_BIN, type NatsServerHandle, type NatsServerOptions } from "./nats-server.js";
+export { connectSse, type SseConnection, type SseMessage } from "./sse-client.js";
