@@ -19,11 +19,8 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   writer: async () => (await import("./writer-bench.js")).writerBench,
   reader: async () => (await import("./reader-bench.js")).readerBench,
   compat: async () => (await import("./compat-bench.js")).compatBench,
-<<<<<<< HEAD
-  ship: async () => (await import("./ship-bench.js")).shipBench,
-=======
   server: async () => (await import("./server-bench.js")).serverBench,
->>>>>>> main
+  ship: async () => (await import("./ship-bench.js")).shipBench,
 };
 
 const selected = values.only ? values.only.split(",") : Object.keys(areas);

@@ -7,11 +7,8 @@ import { demoCommand } from "./commands/demo.js";
 import { emitCommand } from "./commands/emit.js";
 import { importLegacyCommand } from "./commands/import-legacy.js";
 import { queryCommand } from "./commands/query.js";
-<<<<<<< HEAD
-import { shipCommand } from "./commands/ship.js";
-=======
 import { serveCommand } from "./commands/serve.js";
->>>>>>> main
+import { shipCommand } from "./commands/ship.js";
 import { statsCommand } from "./commands/stats.js";
 import { tailCommand } from "./commands/tail.js";
 import { verifyCommand } from "./commands/verify.js";

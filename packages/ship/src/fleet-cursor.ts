@@ -125,7 +125,14 @@ class JetStreamFleetCursor implements FleetCursor {
     return { event: parsed.data, line, checkpoint: { stream: this.#stream, seq }, host: hostOf(message), subject: message.subject, seq };
   }
 
-  poll(options: { maxEvents?: number } = {}): Promise<FleetPollResult> {
+  async poll(options: { maxEvents?: number } = {}): Promise<FleetPollResult> {
+    // Delivered messages arrive through socket I/O: a caller that polls in a loop until caught up
+    // must let the event loop run, or nothing would ever arrive (a log cursor yields in its file reads).
+    if (this.#buffer.length === 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    return this.#take(options);
+  }
+
+  #take(options: { maxEvents?: number }): Promise<FleetPollResult> {
     if (this.#closed) return Promise.reject(new CursorClosedError(`stream "${this.#stream}"`));
     const failure = this.#failure;
     if (failure !== undefined) return Promise.reject(failure instanceof Error ? failure : new Error("fleet cursor failed", { cause: failure }));

@@ -6,6 +6,7 @@ import { listRotatedFiles } from "@telemetry/reader";
 import { directorySources, isLoopbackHost, logFileSources, type SourceList } from "@telemetry/server";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
+import { isNatsSource, natsEventSource } from "../event-sources.js";
 import { ExitCode } from "../exit-code.js";
 import { parseCommandArgs, parseInteger } from "../parse-command-args.js";
 import { serveUntilInterrupted, startServing } from "../serve-until-interrupted.js";
@@ -21,6 +22,11 @@ const OPTIONS = {
 
 // One directory: every <dir>/<name>/events.jsonl in it; otherwise each argument is a log.
 export async function sourcesFromArgs(paths: readonly string[]): Promise<{ sources: SourceList; description: string }> {
+  if (paths.some(isNatsSource)) {
+    if (!paths.every(isNatsSource)) throw new CliUsageError("serve either logs or nats:// streams, not both at once");
+    const sources = paths.map(natsEventSource);
+    return { sources: () => Promise.resolve(sources), description: sources.map((s) => s.key).join(", ") };
+  }
   if (paths.length === 1) {
     const info = await stat(paths[0]!).catch(() => undefined);
     if (info?.isDirectory() === true) return { sources: directorySources(paths[0]!), description: `every */events.jsonl in ${resolve(paths[0]!)} (new ones are picked up)` };
@@ -57,8 +63,12 @@ The page and the API are read-only (GET and HEAD). Open the printed URL:
 with a token it carries ?token=, after which the page keeps it in a cookie.
 Programs send "Authorization: Bearer <token>".
 
+A nats://HOST:PORT/STREAM argument serves a fleet's JetStream stream (every
+host's events; see docs/fleet.md).
+
 Example:
   $ telemetry serve logs/events.jsonl
+  $ telemetry serve nats://127.0.0.1:4222/TELEMETRY
   $ telemetry serve runs/ --port 0
   $ telemetry serve logs/events.jsonl --host 0.0.0.0
 `,

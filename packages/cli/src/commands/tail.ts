@@ -4,7 +4,9 @@ import { createEventMatcher, queryEvents } from "@telemetry/reader";
 import { serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
+import { isNatsSource } from "../event-sources.js";
 import { ExitCode } from "../exit-code.js";
+import { tailFleet } from "../fleet-tail.js";
 import { formatEvent } from "../format-event.js";
 import { followWithHistory } from "../follow-with-history.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
@@ -23,7 +25,7 @@ export const DEFAULT_TAIL_LINES = 10;
 export const tailCommand: Command = {
   name: "tail",
   summary: "show the last events; -f follows new ones across rotation until Ctrl-C",
-  help: `Usage: telemetry tail <path> [-n N] [-f] [filters] [--json]
+  help: `Usage: telemetry tail <path|nats://HOST:PORT/STREAM> [-n N] [-f] [filters] [--json]
 
 Prints the last N events (default ${DEFAULT_TAIL_LINES}) of <path> that match the filters,
 one colored line each: time (UTC), type, run/task, agent, tool, status,
@@ -37,8 +39,12 @@ Options:
 ${FILTER_HELP}
 ${OUTPUT_HELP}
 
+A nats:// source reads a fleet's JetStream stream (see docs/fleet.md): every
+host's events, each line prefixed by its host.
+
 Example:
   $ telemetry tail -f logs/events.jsonl --run RUN-20260213-002
+  $ telemetry tail -f nats://127.0.0.1:4222/TELEMETRY
 `,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("tail", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
@@ -49,6 +55,17 @@ Example:
     const print = (event: TelemetryEvent): void => {
       io.stdout.write(values.json === true ? `${serializeEvent(event)}\n` : `${formatEvent(event, colors)}\n`);
     };
+    if (isNatsSource(path)) {
+      await tailFleet(path, {
+        lines,
+        follow: values.follow === true,
+        signal: io.interruptSignal(),
+        matches: createEventMatcher(filter),
+        // The fleet's events carry their host: shown before each line, or kept as stored with --json.
+        print: (entry) => io.stdout.write(values.json === true ? `${entry.line}\n` : `${colors.dim(entry.host)} ${formatEvent(entry.event, colors)}\n`),
+      });
+      return ExitCode.OK;
+    }
     const skipped = countSkippedLines(io, "tail", path);
 
     if (values.follow !== true) {
