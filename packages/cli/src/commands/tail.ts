@@ -58,7 +58,8 @@ Example:
     const skipped = countSkippedLines(io, "tail", path);
 
     if (values.follow !== true && values.retry !== true) {
-      const newest = lines === 0 ? [] : await queryEvents(path, { ...filter, order: "desc", limit: lines, onInvalid: skipped.onInvalid });
+      const newest: TelemetryEvent[] = [];
+      if (lines > 0) for await (const event of queryEvents(path, { ...filter, order: "desc", limit: lines, onInvalid: skipped.onInvalid })) newest.push(event);
       for (const event of newest.reverse()) print(event);
       skipped.report();
       return ExitCode.OK;
