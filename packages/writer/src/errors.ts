@@ -11,6 +11,12 @@ export const WriterErrorCode = {
   EVENT_TOO_LARGE: "EVENT_TOO_LARGE",
   /** An option passed to `openEventWriter` is invalid. */
   INVALID_OPTION: "INVALID_OPTION",
+  /**
+   * The log, a rotated file or the lock file is a FIFO, socket, device or
+   * directory. (A symbolic link is refused with the OS code `ELOOP`; a path
+   * under a regular file with `ENOTDIR`.)
+   */
+  NOT_REGULAR_FILE: "NOT_REGULAR_FILE",
 } as const;
 
 export type WriterErrorCode = (typeof WriterErrorCode)[keyof typeof WriterErrorCode];

@@ -1,26 +1,16 @@
 // The file a writer appends to: opening (with mode and durable directory
 // entries), noticing a rotation by another process (inode changed), rotating
 // under the cross-process lock, torn-tail repair, and whole-batch writes.
-import {
-  closeSync,
-  fchmodSync,
-  fdatasync,
-  fdatasyncSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  statSync,
-  writeSync,
-  constants,
-} from "node:fs";
+import { type Stats, chmodSync, closeSync, fchmodSync, fdatasync, fdatasyncSync, fstatSync, lstatSync, mkdirSync, writeSync, constants } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { promisify } from "node:util";
 import { osCodeOf, WriterError, wrapOsError } from "./errors.js";
 import { fsyncDirectory, fsyncDirectorySync } from "./directory-sync.js";
 import type { ResolvedOptions } from "./options.js";
-import { shiftFilesSync } from "./rotation.js";
+import { shiftFiles } from "./rotation.js";
 import { withRotationLock } from "./rotation-lock.js";
 import { hasTornTail } from "./torn-tail.js";
+import { openRegularFile } from "./safe-open.js";
 
 const fdatasyncAsync = promisify(fdatasync);
 const NEWLINE = Buffer.from("\n");
@@ -28,6 +18,35 @@ const NEWLINE = Buffer.from("\n");
 // with other processes appending; read access lets us inspect the last byte.
 const OPEN_EXISTING = constants.O_RDWR | constants.O_APPEND;
 const OPEN_NEW = OPEN_EXISTING | constants.O_CREAT | constants.O_EXCL;
+
+/** Directories created by `mkdir -p dir` that returned `firstCreated`: from `firstCreated` down to `dir`. */
+function createdDirectories(dir: string, firstCreated: string): string[] {
+  const created = [dir];
+  for (let d = dir; d !== firstCreated && dirname(d) !== d; ) {
+    d = dirname(d);
+    created.push(d);
+  }
+  return created;
+}
+
+/**
+ * mkdir -p says EEXIST when the directory itself is a regular file (and
+ * ENOTDIR when one of its parents is): either way, ENOTDIR naming the file.
+ */
+function notADirectoryError(dir: string, error: unknown): WriterError | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    let stats;
+    try {
+      stats = lstatSync(d, { throwIfNoEntry: false });
+    } catch {
+      // ENOTDIR: d is below the file; keep walking up to it.
+    }
+    if (stats !== undefined && !stats.isDirectory() && !stats.isSymbolicLink()) {
+      return new WriterError("ENOTDIR", `creating directory ${dir} failed: ${d} is not a directory (the log path runs through a file)`, { path: d, syscall: "mkdir", cause: error });
+    }
+    if (dirname(d) === d) return undefined;
+  }
+}
 
 /** Directories from `dir` up to (and including) the parent of `firstCreated`. */
 function createdDirectoryParents(dir: string, firstCreated: string): string[] {
@@ -72,19 +91,15 @@ export class LogFile {
   private openSync(): void {
     let firstCreated: string | undefined;
     try {
-      firstCreated = mkdirSync(this.dir, { recursive: true });
+      firstCreated = mkdirSync(this.dir, { recursive: true, mode: this.options.dirMode });
+      // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
+      if (firstCreated !== undefined) for (const d of createdDirectories(this.dir, firstCreated)) chmodSync(d, this.options.dirMode);
     } catch (error) {
-      throw wrapOsError(error, "creating directory", this.dir);
+      const code = osCodeOf(error);
+      throw ((code === "EEXIST" || code === "ENOTDIR") ? notADirectoryError(this.dir, error) : undefined) ?? wrapOsError(error, "creating directory", this.dir);
     }
     if (firstCreated !== undefined) for (const d of createdDirectoryParents(this.dir, firstCreated)) this.dirsToSync.add(d);
-    const fd = this.createOrOpen();
-    let stats;
-    try {
-      stats = fstatSync(fd);
-    } catch (error) {
-      closeSync(fd);
-      throw wrapOsError(error, "opening", this.path);
-    }
+    const { fd, stats } = this.createOrOpen();
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = fd;
     this.ino = stats.ino;
@@ -92,35 +107,37 @@ export class LogFile {
     this.dirty = false;
   }
 
-  private createOrOpen(): number {
+  private createOrOpen(): { fd: number; stats: Stats } {
     // Another process may rename the file away between our two opens; a few
-    // attempts settle it (the next one creates the file).
+    // attempts settle it (the next one creates the file). O_CREAT|O_EXCL
+    // never follows a symlink (EEXIST); the second open refuses it.
     for (let attempt = 1; ; attempt++) {
       try {
-        const fd = openSync(this.path, OPEN_NEW, this.options.fileMode);
+        const opened = openRegularFile(this.path, OPEN_NEW, this.options.fileMode, "the log");
         try {
           // The umask may have cleared bits of the mode asked for; the caller's mode is the contract.
-          fchmodSync(fd, this.options.fileMode);
+          fchmodSync(opened.fd, this.options.fileMode);
         } catch (error) {
-          closeSync(fd);
+          closeSync(opened.fd);
           throw wrapOsError(error, "setting the mode of", this.path);
         }
         this.dirsToSync.add(this.dir);
-        return fd;
+        return opened;
       } catch (error) {
-        if (osCodeOf(error) !== "EEXIST") throw wrapOsError(error, "creating", this.path);
+        if (osCodeOf(error) !== "EEXIST") throw error;
       }
       try {
-        return openSync(this.path, OPEN_EXISTING);
+        return openRegularFile(this.path, OPEN_EXISTING, undefined, "the log");
       } catch (error) {
-        if (osCodeOf(error) !== "ENOENT" || attempt >= 5) throw wrapOsError(error, "opening", this.path);
+        if (osCodeOf(error) !== "ENOENT" || attempt >= 5) throw error;
       }
     }
   }
 
   /** False when `path` now names another file (rotated by someone) or none. */
   private isCurrent(): boolean {
-    const stats = statSync(this.path, { throwIfNoEntry: false });
+    // lstat: a symlink put in the log's place is "another file", and the reopen refuses it.
+    const stats = lstatSync(this.path, { throwIfNoEntry: false });
     return stats?.ino === this.ino && stats.dev === this.dev;
   }
 
@@ -167,7 +184,7 @@ export class LogFile {
       // another process may have rotated (or emptied the file) while we waited.
       if (!this.isCurrent() || this.room(firstBytes) !== undefined) return;
       if (this.dirty) await this.sync();
-      shiftFilesSync(this.path, this.options.maxBackups);
+      await shiftFiles(this.path, this.options.maxBackups);
       this.openSync();
       // Renames and the new file are directory entries: durable only once the directory is fsynced.
       this.dirsToSync.add(this.dir);

@@ -200,14 +200,17 @@ describe("file mode", () => {
 });
 
 describe("OS errors at open", () => {
-  it("rejects with the OS code and the path when the parent is a file", async () => {
+  it("says ENOTDIR, not EEXIST, naming the file, when the log path runs through a regular file", async () => {
     const dir = testdir();
-    writeFileSync(join(dir, "file"), "");
-    const error = await openEventWriter({ path: join(dir, "file", "events.jsonl") }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(WriterError);
-    // Linux answers mkdir -p through a file with EEXIST: the OS code is passed through as is.
-    expect((error as WriterError).code).toBe("EEXIST");
-    expect((error as WriterError).message).toMatch(/^creating directory .*file failed/);
-    expect((error as WriterError).cause).toMatchObject({ code: "EEXIST" });
+    writeFileSync(join(dir, "file"), "kept");
+    for (const path of [join(dir, "file", "events.jsonl"), join(dir, "file", "deeper", "events.jsonl")]) {
+      const error = await openEventWriter({ path }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WriterError);
+      // Linux answers mkdir -p of a regular file with EEXIST, and of a path under one with ENOTDIR.
+      expect((error as WriterError).code).toBe("ENOTDIR");
+      expect((error as WriterError).path).toBe(join(dir, "file"));
+      expect((error as WriterError).message).toMatch(/^creating directory .*file.* failed: .*\/file is not a directory/);
+    }
+    expect(readFileSync(join(dir, "file"), "utf8")).toBe("kept");
   });
 });

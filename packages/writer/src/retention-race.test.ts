@@ -11,12 +11,12 @@ import { readLog } from "./log-lines.fixture.js";
 let staleStats: fs.Stats | undefined;
 vi.mock("node:fs", async (importOriginal) => {
   const actual = await importOriginal<typeof fs>();
-  const statSync = ((...args: Parameters<typeof actual.statSync>) => {
+  const lstatSync = ((...args: Parameters<typeof actual.lstatSync>) => {
     const stale = staleStats;
     staleStats = undefined;
-    return stale ?? actual.statSync(...args);
-  }) as typeof actual.statSync;
-  return { ...actual, statSync };
+    return stale ?? actual.lstatSync(...args);
+  }) as typeof actual.lstatSync;
+  return { ...actual, lstatSync };
 });
 
 describe("retention racing a write", () => {

@@ -2,12 +2,15 @@
 // same files at once. It is a file created with O_EXCL (atomic on local file
 // systems) holding the owner's pid, host and time; a lock left by a crashed
 // process (dead pid on this host, or older than a bound) is broken.
-import { closeSync, fstatSync, linkSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync, constants } from "node:fs";
+import { closeSync, linkSync, lstatSync, readFileSync, renameSync, unlinkSync, writeSync, constants } from "node:fs";
 import { hostname } from "node:os";
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { osCodeOf, wrapOsError } from "./errors.js";
 import { addExitHook, removeExitHook } from "./exit-hook.js";
+import { lstatRegularOrMissing, openRegularFile } from "./safe-open.js";
+
+const LOCK_ROLE = "the rotation lock";
 
 /**
  * A rotation holds the lock for a few renames and one directory fsync; a lock
@@ -36,13 +39,23 @@ function processIsAlive(pid: number): boolean {
 }
 
 function readOwner(lockPath: string): LockOwner | undefined {
+  let fd: number;
   try {
-    const parsed = JSON.parse(readFileSync(lockPath, "utf8")) as Partial<LockOwner>;
+    // Never through a symlink, never blocking on a FIFO: it must be a regular file.
+    fd = openRegularFile(lockPath, constants.O_RDONLY, undefined, LOCK_ROLE).fd;
+  } catch (error) {
+    if (osCodeOf(error) === "ENOENT") return undefined;
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(readFileSync(fd, "utf8")) as Partial<LockOwner>;
     if (typeof parsed.pid === "number" && typeof parsed.host === "string" && typeof parsed.acquiredAt === "number") {
       return { pid: parsed.pid, host: parsed.host, acquiredAt: parsed.acquiredAt };
     }
   } catch {
-    // Missing, or created but not yet written (or its writer crashed in between).
+    // Created but not yet written (or its writer crashed in between).
+  } finally {
+    closeSync(fd);
   }
   return undefined;
 }
@@ -57,16 +70,18 @@ function isStale(owner: LockOwner | undefined, mtimeMs: number, now: number, sta
 /** Tries once to create the lock file; returns its inode, or undefined when it exists. */
 function tryCreate(lockPath: string): number | undefined {
   let fd: number;
+  let ino: number;
   try {
-    fd = openSync(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600);
+    // O_EXCL never follows a symlink: one in the lock's place is EEXIST, then refused by type below.
+    ({ fd, stats: { ino } } = openRegularFile(lockPath, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o600, LOCK_ROLE));
   } catch (error) {
     if (osCodeOf(error) === "EEXIST") return undefined;
-    throw wrapOsError(error, "creating rotation lock", lockPath);
+    throw error;
   }
   try {
     const owner: LockOwner = { pid: process.pid, host: hostname(), acquiredAt: Date.now() };
     writeSync(fd, JSON.stringify(owner));
-    return fstatSync(fd).ino;
+    return ino;
   } catch (error) {
     // An empty lock (a full disk refused the owner record) would stall every
     // writer's rotation until it turns stale: take it back at once.
@@ -91,7 +106,7 @@ function breakStale(lockPath: string, staleIno: number): void {
     throw wrapOsError(error, "breaking stale rotation lock", lockPath);
   }
   try {
-    if (statSync(aside).ino !== staleIno) {
+    if (lstatSync(aside).ino !== staleIno) {
       try {
         linkSync(aside, lockPath);
       } catch {
@@ -124,13 +139,9 @@ export async function withRotationLock<T>(path: string, action: () => Promise<T>
   for (;;) {
     ino = tryCreate(lockPath);
     if (ino !== undefined) break;
-    let stats;
-    try {
-      stats = statSync(lockPath);
-    } catch (error) {
-      if (osCodeOf(error) === "ENOENT") continue;
-      throw wrapOsError(error, "inspecting rotation lock", lockPath);
-    }
+    // A symlink, FIFO, device or directory in the lock's place is refused, never followed or removed.
+    const stats = lstatRegularOrMissing(lockPath, LOCK_ROLE);
+    if (stats === undefined) continue;
     if (isStale(readOwner(lockPath), stats.mtimeMs, Date.now(), staleMs)) {
       breakStale(lockPath, stats.ino);
       continue;
@@ -143,7 +154,7 @@ export async function withRotationLock<T>(path: string, action: () => Promise<T>
   const release = (): void => {
     try {
       // Only remove our own lock: if ours was judged stale and broken, the file is someone else's.
-      if (statSync(lockPath).ino === heldIno) unlinkSync(lockPath);
+      if (lstatSync(lockPath).ino === heldIno) unlinkSync(lockPath);
     } catch {
       // Already gone.
     }

@@ -104,16 +104,20 @@ describe("rotation", () => {
     expect(readLog(path).events.map((e) => e.run_id)).toEqual(["RUN-001"]);
   });
 
-  it("rotateFiles tolerates gaps left by a crash mid-rotation", async () => {
+  it("rotateFiles stops at a gap left by a crash mid-rotation: nothing beyond it moves, nothing is lost, order holds", async () => {
     const dir = testdir();
     const path = join(dir, "events.jsonl");
     writeFileSync(path, "current\n");
     writeFileSync(`${path}.2`, "older\n");
     await rotateFiles({ path, maxBackups: 3 });
     expect(readFileSync(`${path}.1`, "utf8")).toBe("current\n");
-    expect(readFileSync(`${path}.3`, "utf8")).toBe("older\n");
-    expect(existsSync(`${path}.2`)).toBe(false);
+    expect(readFileSync(`${path}.2`, "utf8")).toBe("older\n");
+    expect(existsSync(`${path}.3`)).toBe(false);
     expect(existsSync(`${path}.lock`)).toBe(false);
+    // The next rotation closes up behind the run that exists.
+    writeFileSync(path, "newest\n");
+    await rotateFiles({ path, maxBackups: 3 });
+    expect(["3", "2", "1"].map((n) => readFileSync(`${path}.${n}`, "utf8"))).toEqual(["older\n", "current\n", "newest\n"]);
   });
 
   it("rotatedPaths lists backups newest first", () => {

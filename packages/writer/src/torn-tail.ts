@@ -2,9 +2,10 @@
 // partial write on a full disk, or a zero-filled tail after power loss. The
 // next event must start on a fresh line, and the fragment must stay (it may be
 // evidence; a reader reports it), so the repair appends "\n" and never truncates.
-import { closeSync, fdatasync, fstatSync, openSync, readSync, writeSync, constants } from "node:fs";
+import { closeSync, fdatasync, readSync, writeSync, constants } from "node:fs";
 import { promisify } from "node:util";
 import { osCodeOf, wrapOsError } from "./errors.js";
+import { openRegularFile } from "./safe-open.js";
 
 const fdatasyncAsync = promisify(fdatasync);
 const NEWLINE = 0x0a;
@@ -24,14 +25,15 @@ export function hasTornTail(fd: number, size: number): boolean {
  */
 export async function repairTornTail(path: string): Promise<boolean> {
   let fd: number;
+  let size: number;
   try {
-    fd = openSync(path, constants.O_RDWR | constants.O_APPEND);
+    ({ fd, stats: { size } } = openRegularFile(path, constants.O_RDWR | constants.O_APPEND, undefined, "torn-tail repair of"));
   } catch (error) {
     if (osCodeOf(error) === "ENOENT") return false;
-    throw wrapOsError(error, "opening for torn-tail repair", path);
+    throw error;
   }
   try {
-    if (!hasTornTail(fd, fstatSync(fd).size)) return false;
+    if (!hasTornTail(fd, size)) return false;
     writeSync(fd, "\n");
     await fdatasyncAsync(fd);
     return true;
