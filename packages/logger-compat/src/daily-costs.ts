@@ -49,9 +49,9 @@ export class DayCosts {
 
   add(input: DailyCostInput): void {
     let tools = this.#tree.get(input.agent);
-    if (tools === undefined) this.#tree.set(input.agent, (tools = new Map()));
+    if (tools === undefined) this.#tree.set(input.agent, (tools = new Map<number, Map<number, Group>>()));
     let models = tools.get(input.tool);
-    if (models === undefined) tools.set(input.tool, (models = new Map()));
+    if (models === undefined) tools.set(input.tool, (models = new Map<number, Group>()));
     let group = models.get(input.model);
     if (group === undefined) {
       group = { agent: input.agent, tool: input.tool, model: input.model, invocations: 0, tokens: 0, cost: new DecimalSum() };

@@ -135,7 +135,7 @@ export class InvocationIndex {
       this.costsOfDay.set(day, (costs = new DayCosts()));
       this.sortedDays = undefined;
     }
-    costs.add({ agent: this.agent[i]!, tool: this.tool[i]!, model: this.model[i]!, tokens: row.total_tokens, cost: row.cost_usd });
+    costs.add({ agent: this.agent[i], tool: this.tool[i], model: this.model[i], tokens: row.total_tokens, cost: row.cost_usd });
     return true;
   }
 
