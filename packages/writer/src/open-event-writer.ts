@@ -156,7 +156,9 @@ class WriterCore {
         return;
       }
       try {
-        this.onError(failure, input);
+        // An async handler's rejection would otherwise be an unhandled rejection: the very thing record prevents.
+        const returned: unknown = this.onError(failure, input);
+        if (returned instanceof Promise) returned.catch((handlerError: unknown) => this.report.report(asError(handlerError)));
       } catch (handlerError) {
         this.report.report(asError(handlerError));
       }
