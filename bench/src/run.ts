@@ -19,6 +19,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   writer: async () => (await import("./writer-bench.js")).writerBench,
   reader: async () => (await import("./reader-bench.js")).readerBench,
   compat: async () => (await import("./compat-bench.js")).compatBench,
+  server: async () => (await import("./server-bench.js")).serverBench,
 };
 
 const selected = values.only ? values.only.split(",") : Object.keys(areas);
