@@ -28,7 +28,7 @@ export interface Progress {
 /** Redraws at most this often; a phase change and a finished phase always draw. */
 const MIN_REDRAW_MS = 100;
 
-const SILENT: Progress = { update() {}, hide() {}, finish() {} };
+const SILENT: Progress = { update: () => undefined, hide: () => undefined, finish: () => undefined };
 
 /**
  * The progress line for a command: drawing on stderr when it is a terminal
