@@ -20,6 +20,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   reader: async () => (await import("./reader-bench.js")).readerBench,
   compat: async () => (await import("./compat-bench.js")).compatBench,
   import: async () => (await import("./compat-bench.js")).legacyImportBench,
+  server: async () => (await import("./server-bench.js")).serverBench,
 };
 
 const selected = values.only ? values.only.split(",") : Object.keys(areas);

@@ -7,6 +7,7 @@ import { demoCommand } from "./commands/demo.js";
 import { emitCommand } from "./commands/emit.js";
 import { importLegacyCommand } from "./commands/import-legacy.js";
 import { queryCommand } from "./commands/query.js";
+import { serveCommand } from "./commands/serve.js";
 import { statsCommand } from "./commands/stats.js";
 import { tailCommand } from "./commands/tail.js";
 import { verifyCommand } from "./commands/verify.js";
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   queryCommand,
   statsCommand,
   verifyCommand,
+  serveCommand,
   emitCommand,
   importLegacyCommand,
 ];

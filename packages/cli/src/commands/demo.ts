@@ -11,13 +11,14 @@ import { simulateAgentRuns, type DemoPlan } from "../demo-simulation.js";
 import { ExitCode } from "../exit-code.js";
 import { formatCount } from "../format-number.js";
 import { OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
-import { parseCommandArgs } from "../parse-command-args.js";
+import { parseCommandArgs, parseInteger } from "../parse-command-args.js";
+import { serveDemo } from "../serve-demo.js";
 import { shellQuote } from "../shell-quote.js";
 import { countSkippedLines } from "../skipped-lines.js";
 import { renderCostTable, renderRunTable, sortRollup } from "../summary-tables.js";
 
 const { color, "no-color": noColor } = OUTPUT_OPTIONS;
-const OPTIONS = { color, "no-color": noColor } as const;
+const OPTIONS = { color, "no-color": noColor, serve: { type: "boolean" }, port: { type: "string", short: "p" } } as const;
 
 /** Small enough that the demo's ~1,000 events rotate several times. */
 export const DEMO_MAX_SIZE_BYTES = 48 * 1024;
@@ -28,7 +29,7 @@ export const DEMO_LOG_NAME = "events.jsonl";
 export const demoCommand: Command = {
   name: "demo",
   summary: "simulate an agent run into a fresh log, then read it back",
-  help: `Usage: telemetry demo [dir] [--no-color]
+  help: `Usage: telemetry demo [dir] [--serve [--port N]] [--no-color]
 
 Simulates an agent-orchestration service: 5 runs of 8 tasks (planner,
 coder, reviewer, tester) running at once, each run with its own writer on
@@ -42,11 +43,19 @@ the costs by model, and commands to try next. Takes a second or two.
 <dir> defaults to a new temporary directory; an existing <dir> must not
 already hold a ${DEMO_LOG_NAME}.
 
+With --serve it then serves the log as \`telemetry serve\` does (on
+127.0.0.1, --port N or a free port), prints the page's URL, plays one more
+run live at a human pace so the page shows it happening, and keeps serving
+until Ctrl-C.
+
 Example:
   $ telemetry demo /tmp/demo
+  $ telemetry demo --serve
 `,
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("demo", args, OPTIONS, { min: 0, max: 1, names: "[dir]" });
+    if (values.port !== undefined && values.serve !== true) throw new CliUsageError("--port needs --serve (see: telemetry demo --help)");
+    const port = values.port === undefined ? 0 : parseInteger(values.port, "--port", 0);
     const colors = stdoutColors(io, values);
     const dir = positionals[0] === undefined ? await mkdtemp(join(tmpdir(), "telemetry-demo-")) : await prepareDir(positionals[0]);
     const path = join(dir, DEMO_LOG_NAME);
@@ -113,6 +122,7 @@ ${colors.bold("Try next")}
   ${program} emit ${p} --type task_started --run RUN-live --summary "hello"
 `);
     skipped.report();
+    if (values.serve === true) await serveDemo({ path, plan, port }, io);
     return ExitCode.OK;
   },
 };

@@ -1,0 +1,3 @@
+import { config } from "@telemetry/eslint-config";
+
+export default config;

@@ -1,0 +1,50 @@
+// Log files as event sources: given paths, or every `*/events.jsonl` in a
+// directory (`runs/<RUN-ID>/events.jsonl`), found again on every discovery
+// so logs created while serving are picked up. Reading is the reader's log
+// cursor; nothing here tails a file.
+import { lstat, readdir } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { openLogCursor, type Checkpoint } from "@telemetry/reader";
+import type { EventSource, SourceList } from "./event-source.js";
+
+/** The name of the log inside each run directory of a served directory. */
+export const RUN_LOG_NAME = "events.jsonl";
+
+/** One log (its rotated files included), keyed by `key` in position tokens. */
+export function logFileSource(path: string, key: string = resolve(path)): EventSource {
+  return {
+    key,
+    open: (from) => openLogCursor(path, { from: from === "start" || from === "end" ? from : (from.checkpoint as Checkpoint) }),
+  };
+}
+
+/** Fixed log paths. */
+export function logFileSources(paths: readonly string[]): SourceList {
+  const sources = paths.map((path) => logFileSource(path));
+  return () => Promise.resolve(sources);
+}
+
+/**
+ * Every `<dir>/<name>/events.jsonl`, keyed by `<name>/events.jsonl`. Symbolic
+ * links (to a directory or a log) are not followed: a served directory
+ * exposes only what is really in it.
+ */
+export function directorySources(dir: string): SourceList {
+  const root = resolve(dir);
+  const known = new Map<string, EventSource>();
+  return async () => {
+    for (const entry of await readdir(root, { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const key = `${entry.name}/${RUN_LOG_NAME}`;
+      if (known.has(key)) continue;
+      const path = join(root, entry.name, RUN_LOG_NAME);
+      try {
+        if (!(await lstat(path)).isFile()) continue;
+      } catch {
+        continue;
+      }
+      known.set(key, logFileSource(path, key));
+    }
+    return [...known.values()];
+  };
+}
