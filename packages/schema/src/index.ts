@@ -17,3 +17,4 @@ export { serializeEvent } from "./serialize-event.js";
 export { isTimestamp, TIMESTAMP_PATTERN } from "./timestamp.js";
 export { eventJsonSchema } from "./json-schema.js";
 export { eventBindingsSchema, parseEventBindings, type EventBindings } from "./event-bindings.js";
+export { describeValue } from "./describe-value.js";

@@ -45,13 +45,14 @@ Example:
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "query", path);
-    const events = await queryEvents(path, {
+    const events = queryEvents(path, {
       ...filter,
       order: values.desc === true ? "desc" : "asc",
       ...(values.limit === undefined ? {} : { limit: parseInteger(values.limit, "--limit") }),
       onInvalid: skipped.onInvalid,
     });
-    for (const event of events) {
+    // Streamed: the first matches print while the rest of the log is read, in constant memory.
+    for await (const event of events) {
       io.stdout.write(values.json === true ? `${serializeEvent(event)}\n` : `${formatEvent(event, colors)}\n`);
     }
     skipped.report();

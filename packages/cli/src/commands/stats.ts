@@ -1,10 +1,9 @@
 // `telemetry stats <path> [--by run|day|agent|tool|model]`: per-run
 // summaries or cost roll-ups, as a table or JSON lines.
-import { createEventMatcher, readEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
-import type { TelemetryEvent } from "@telemetry/schema";
+import { queryEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
-import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS, type EventFilter } from "../event-filter.js";
+import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
 import { checkLogPath } from "../log-path.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
@@ -57,7 +56,8 @@ Example:
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "stats", path);
-    const events = filtered(readEvents(path, { onInvalid: skipped.onInvalid }), filter);
+    // Streamed through the query, so filters keep its byte-level pre-filter.
+    const events = queryEvents(path, { ...filter, onInvalid: skipped.onInvalid });
 
     const costKey = COST_KEYS[by];
     if (costKey === undefined) {
@@ -77,11 +77,6 @@ Example:
     return ExitCode.OK;
   },
 };
-
-async function* filtered(events: AsyncIterable<TelemetryEvent>, filter: EventFilter): AsyncGenerator<TelemetryEvent> {
-  const matches = Object.keys(filter).length === 0 ? undefined : createEventMatcher(filter);
-  for await (const event of events) if (matches === undefined || matches(event)) yield event;
-}
 
 function jsonLines(rows: readonly object[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join("");
