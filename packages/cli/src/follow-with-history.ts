@@ -1,10 +1,10 @@
 // `tail -f -n N`: the last N matching events already in the log, then every
-// new one, with no gap and no repeat between the two. One follower from the
-// start of the log does both: it holds the last N matches in a ring until it
-// has caught up with the log as it was when we started, prints them, then
-// prints each new event as it arrives.
-import { stat } from "node:fs/promises";
-import { followEvents, type InvalidLine } from "@telemetry/reader";
+// new one, with no gap and no repeat between the two. One log cursor does
+// both: while it has not caught up it is reading history (the last N
+// matches are kept in a ring); the first time it says `caughtUp`, the ring
+// is printed and every later event is printed as it arrives.
+import { setTimeout as sleep } from "node:timers/promises";
+import { LogNotFoundError, openLogCursor, type InvalidLine, type LogCursor } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
 
 export interface FollowWithHistoryOptions {
@@ -14,60 +14,78 @@ export interface FollowWithHistoryOptions {
   readonly matches: (event: TelemetryEvent) => boolean;
   readonly print: (event: TelemetryEvent) => void;
   readonly onInvalid: (issue: InvalidLine) => void;
-  /** Test seam for the follower's poll interval. */
+  /** `tail -F`: a log that does not exist yet is waited for, then followed from its first event. */
+  readonly waitForLog?: boolean;
+  /** How long to wait after catching up before looking again, in ms. Default 200. */
   readonly pollIntervalMs?: number;
 }
 
-// The follower reads existing events back to back; a pause this long means
-// it has caught up (a fallback for logs whose live file ends in a torn or
-// invalid line, where no event lands exactly on the size we saw at start).
-const CAUGHT_UP_IDLE_MS = 300;
+/** The last `size` items pushed, oldest first. */
+class Ring<T> {
+  readonly #items: T[] = [];
+  #start = 0;
+
+  constructor(readonly size: number) {}
+
+  push(item: T): void {
+    if (this.#items.length < this.size) this.#items.push(item);
+    else {
+      this.#items[this.#start] = item;
+      this.#start = (this.#start + 1) % this.size;
+    }
+  }
+
+  toArray(): T[] {
+    return [...this.#items.slice(this.#start), ...this.#items.slice(0, this.#start)];
+  }
+}
+
+/** Waits, or returns false at once when `signal` aborts. */
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal });
+    return true;
+  } catch (error) {
+    if ((error as Error).name === "AbortError") return false;
+    throw error;
+  }
+}
 
 /** Runs until `signal` aborts. */
 export async function followWithHistory(path: string, options: FollowWithHistoryOptions): Promise<void> {
-  const { lines, signal, matches, print, onInvalid } = options;
-  // Where "existing" ends: the live file's identity and size before we start.
-  const live = await stat(path, { bigint: true }).catch(() => undefined);
-  const follower = followEvents(path, {
-    signal,
-    from: lines === 0 ? "end" : "start",
-    onInvalid,
-    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
-  })[Symbol.asyncIterator]();
-
-  let ring: TelemetryEvent[] | undefined = lines === 0 ? undefined : [];
-  const flush = (): void => {
-    if (ring === undefined) return;
-    for (const event of ring) print(event);
-    ring = undefined;
-  };
-
-  for (;;) {
-    const next = follower.next();
-    let result: IteratorResult<{ event: TelemetryEvent; checkpoint: { file: { dev: string; ino: string }; offset: number } }>;
-    if (ring === undefined) {
-      result = await next;
-    } else {
-      let timer: NodeJS.Timeout | undefined;
-      const idle = new Promise<"idle">((resolve) => (timer = setTimeout(() => resolve("idle"), CAUGHT_UP_IDLE_MS)));
-      const first = await Promise.race([next, idle]);
-      clearTimeout(timer);
-      if (first === "idle") flush();
-      result = first === "idle" ? await next : first;
+  const { signal, matches, print, onInvalid } = options;
+  const pollMs = options.pollIntervalMs ?? 200;
+  let history = options.lines;
+  let cursor: LogCursor | undefined;
+  while (cursor === undefined) {
+    if (signal.aborted) return;
+    try {
+      cursor = await openLogCursor(path, { from: history === 0 ? "end" : "start", onInvalid });
+    } catch (error) {
+      if (!(options.waitForLog === true && error instanceof LogNotFoundError)) throw error;
+      // Everything in a log that appears later is new: print it all.
+      history = -1;
+      if (!(await pause(pollMs, signal))) return;
     }
-    if (result.done === true) break;
-
-    const { event, checkpoint } = result.value;
-    const inLiveFile = live !== undefined && checkpoint.file.dev === String(live.dev) && checkpoint.file.ino === String(live.ino);
-    if (inLiveFile && checkpoint.offset > Number(live.size)) flush();
-    if (matches(event)) {
-      if (ring === undefined) print(event);
-      else {
-        ring.push(event);
-        if (ring.length > lines) ring.shift();
-      }
-    }
-    if (inLiveFile && checkpoint.offset === Number(live.size)) flush();
   }
-  flush();
+  let ring = history > 0 ? new Ring<TelemetryEvent>(history) : undefined;
+  try {
+    for (;;) {
+      const { events, caughtUp } = await cursor.poll();
+      for (const { event } of events) {
+        if (!matches(event)) continue;
+        if (ring === undefined) print(event);
+        else ring.push(event);
+      }
+      if (caughtUp && ring !== undefined) {
+        // History ends here: everything after this was appended while we watched.
+        for (const event of ring.toArray()) print(event);
+        ring = undefined;
+      }
+      if (signal.aborted) return;
+      if (caughtUp && !(await pause(pollMs, signal))) return;
+    }
+  } finally {
+    await cursor.close();
+  }
 }

@@ -1,17 +1,15 @@
 // Timestamps as sortable numbers and UTC calendar days. Legacy rows carry
 // microseconds, which `Date` truncates; ordering must still match the old
 // `ORDER BY timestamp`, so the sub-millisecond digits are kept.
+import { toInstant } from "@telemetry/reader";
 
 const MS_PER_DAY = 86_400_000;
-const FRACTION = /T\d{2}:\d{2}:\d{2}\.(\d+)/;
 
-/** Milliseconds since the epoch, sub-millisecond digits included as a fraction. */
+/** Milliseconds since the epoch, sub-millisecond digits included as a fraction (the reader's one instant parser). */
 export function instantKey(ts: string): number {
-  const ms = Date.parse(ts);
-  const digits = FRACTION.exec(ts)?.[1];
-  if (digits === undefined || digits.length <= 3) return ms;
-  // Date.parse truncates toward -infinity within the second; the extra digits extend it.
-  return ms + Number(`0.${digits.slice(3)}`);
+  const instant = toInstant(ts);
+  if (instant === undefined) return Number.NaN;
+  return instant.subMsNanos === 0 ? instant.ms : instant.ms + instant.subMsNanos / 1e6;
 }
 
 /** Days since the epoch of the UTC calendar date containing `key`. */

@@ -2,10 +2,9 @@
 // legacy queries over them with the legacy shapes, order and filters. Built
 // once at open and extended row by row, so dashboard queries never rescan
 // the file.
-import type { TelemetryEvent } from "@telemetry/schema";
-import { dayStart, instantKey, MS_PER_DAY, utcDay } from "./instant.js";
+import { dayStart, dayToDate, instantKey, MS_PER_DAY, utcDay } from "./instant.js";
 import { INVOCATION_STATUSES, PRIVACY_LEVELS, type InvocationRow } from "./invocation-record.js";
-import { rollupDailyCosts, type DailyCostRow } from "./daily-costs.js";
+import { DayCosts, type DailyCostRow } from "./daily-costs.js";
 import { TimeView, type RowFigures } from "./time-view.js";
 
 export interface Statistics {
@@ -94,9 +93,8 @@ export class InvocationIndex {
   private readonly all = new TimeView(this.figures);
   // Built on the first query for an agent, then kept current like `all`.
   private readonly byAgent = new Map<number, TimeView>();
-  private readonly rowsOfDay = new Map<number, number[]>();
-  // A day's rollup covers its first `count` rows (rows of a day are only ever appended).
-  private readonly rollupOfDay = new Map<number, { readonly count: number; readonly rows: readonly DailyCostRow[] }>();
+  // Rolled up as rows are added, so a query only reads the groups.
+  private readonly costsOfDay = new Map<number, DayCosts>();
   private sortedDays: number[] | undefined;
 
   get size(): number {
@@ -132,11 +130,12 @@ export class InvocationIndex {
     this.all.push(i);
     this.byAgent.get(this.agent[i])?.push(i);
     const day = utcDay(key);
-    const dayRows = this.rowsOfDay.get(day);
-    if (dayRows === undefined) {
-      this.rowsOfDay.set(day, [i]);
+    let costs = this.costsOfDay.get(day);
+    if (costs === undefined) {
+      this.costsOfDay.set(day, (costs = new DayCosts()));
       this.sortedDays = undefined;
-    } else dayRows.push(i);
+    }
+    costs.add({ agent: this.agent[i], tool: this.tool[i], model: this.model[i], tokens: row.total_tokens, cost: row.cost_usd });
     return true;
   }
 
@@ -147,18 +146,19 @@ export class InvocationIndex {
   }
 
   /** Daily rows, newest date first; within a date, the group first logged last comes first (as the legacy table scan did). */
-  async dailyCosts(query: DailyCostsQuery): Promise<DailyCostRow[]> {
-    let agentFilter: string | undefined;
+  dailyCosts(query: DailyCostsQuery): DailyCostRow[] {
+    let agentId: number | undefined;
     if (query.agentName !== undefined) {
-      if (this.names.find(query.agentName) === undefined) return [];
-      agentFilter = query.agentName;
+      agentId = this.names.find(query.agentName);
+      if (agentId === undefined) return [];
     }
-    this.sortedDays ??= [...this.rowsOfDay.keys()].sort((a, b) => b - a);
+    this.sortedDays ??= [...this.costsOfDay.keys()].sort((a, b) => b - a);
+    const name = (id: number): string => this.names.values[id]!;
     const out: DailyCostRow[] = [];
     for (const day of this.sortedDays) {
       if (query.endDay !== undefined && day > query.endDay) continue;
       if (query.startDay !== undefined && day < query.startDay) break;
-      for (const row of await this.dayRollup(day)) if (agentFilter === undefined || row.agent_name === agentFilter) out.push(row);
+      out.push(...this.costsOfDay.get(day)!.rows(dayToDate(day), name, agentId));
     }
     return out;
   }
@@ -218,40 +218,6 @@ export class InvocationIndex {
     return view;
   }
 
-  /**
-   * The day's rows rolled up by the reader's `rollupCosts`, cached. Rows that
-   * arrived since are rolled up on their own and added to the cached groups,
-   * so a new invocation costs one small rollup, not the whole day again.
-   */
-  private async dayRollup(day: number): Promise<readonly DailyCostRow[]> {
-    const rows = this.rowsOfDay.get(day) ?? [];
-    const cached = this.rollupOfDay.get(day);
-    const from = cached?.count ?? 0;
-    const upTo = rows.length;
-    if (cached !== undefined && from === upTo) return cached.rows;
-    const fresh = await rollupDailyCosts(this.eventsOf(rows.slice(from, upTo)));
-    const merged = cached === undefined ? fresh : mergeRollups(cached.rows, fresh);
-    // A concurrent query may have stored a newer rollup meanwhile; keep whichever covers more.
-    if ((this.rollupOfDay.get(day)?.count ?? -1) < upTo) this.rollupOfDay.set(day, { count: upTo, rows: merged });
-    return merged;
-  }
-
-  /** Rows as the minimal events the reader's rollup reads, in log order. */
-  private eventsOf(rows: readonly number[]): TelemetryEvent[] {
-    return rows.map((row) => {
-      const agent = this.agent[row]!;
-      const event: TelemetryEvent = {
-        event: "cost_update",
-        ts: this.timestamps[row]!,
-        ...(agent === NO_AGENT ? {} : { agent_role: this.names.values[agent]! }),
-        tool: this.names.values[this.tool[row]!]!,
-        metrics: { model: this.names.values[this.model[row]!]!, total_tokens: this.total[row]!, cost_usd: this.cost[row]! },
-        event_id: this.ids[row]!,
-      };
-      return event;
-    });
-  }
-
   private rowAt(row: number): InvocationRow {
     const agent = this.agent[row]!;
     return {
@@ -290,29 +256,6 @@ export class InvocationIndex {
     this.cost = widen(this.cost, new Float64Array(n));
     this.latency = widen(this.latency, new Float64Array(n));
   }
-}
-
-const groupOf = (r: DailyCostRow): string => JSON.stringify([r.agent_name, r.tool_name, r.model_name]);
-
-/**
- * Adds a later rollup of the same day to an earlier one: sums per group (in
- * log order, as a single pass would add them), groups first seen in the later
- * part in front, as the ordering rule wants.
- */
-function mergeRollups(earlier: readonly DailyCostRow[], later: readonly DailyCostRow[]): DailyCostRow[] {
-  const added = new Map(later.map((r) => [groupOf(r), r]));
-  const updated = earlier.map((row) => {
-    const more = added.get(groupOf(row));
-    if (more === undefined) return row;
-    added.delete(groupOf(row));
-    return Object.freeze({
-      ...row,
-      invocations: row.invocations + more.invocations,
-      total_tokens: row.total_tokens + more.total_tokens,
-      total_cost_usd: row.total_cost_usd + more.total_cost_usd,
-    });
-  });
-  return [...added.values(), ...updated];
 }
 
 function emptyStatistics(): Statistics {

@@ -1,7 +1,7 @@
 // The legacy InvocationRecord: its types, and the checks the old SQLite
 // logger enforced through its table definition (NOT NULL columns, INTEGER
 // tokens) plus the ones it left to callers (status and privacy values).
-import { isTimestamp } from "@telemetry/schema";
+import { describeValue, isTimestamp } from "@telemetry/schema";
 
 export const INVOCATION_STATUSES = Object.freeze(["success", "error", "timeout"] as const);
 export type InvocationStatus = (typeof INVOCATION_STATUSES)[number];
@@ -89,13 +89,6 @@ const AMOUNT_FIELDS = ["cost_usd", "latency_ms"] as const;
 // (CURRENT_TIMESTAMP defaults), optional fraction, optional offset.
 const TIMESTAMP_TEXT = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?$/i;
 
-function describe(value: unknown): string {
-  if (value === null) return "null";
-  if (typeof value === "number" && Number.isNaN(value)) return "NaN";
-  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
-  if (typeof value === "number" || typeof value === "boolean") return String(value);
-  return typeof value;
-}
 
 /**
  * Turns a timestamp into the ISO 8601 text stored in the event's `ts`.
@@ -131,7 +124,7 @@ export interface ValidateOptions {
  */
 export function validateInvocationRecord(record: unknown, options: ValidateOptions): InvocationRow {
   if (record === null || typeof record !== "object" || Array.isArray(record)) {
-    throw new InvocationValidationError([{ path: "", message: `expected an invocation record object, received ${describe(record)}` }]);
+    throw new InvocationValidationError([{ path: "", message: `expected an invocation record object, received ${describeValue(record)}` }]);
   }
   const input = record as Record<string, unknown>;
   const issues: InvocationIssue[] = [];
@@ -144,7 +137,7 @@ export function validateInvocationRecord(record: unknown, options: ValidateOptio
   const requireText = (field: string): string => {
     const value = input[field];
     if (value === undefined) issues.push({ path: field, message: "is required" });
-    else if (typeof value !== "string") issues.push({ path: field, message: `expected string, received ${describe(value)}` });
+    else if (typeof value !== "string") issues.push({ path: field, message: `expected string, received ${describeValue(value)}` });
     else if (value.length === 0) issues.push({ path: field, message: "must not be empty" });
     else return value;
     return "";
@@ -155,7 +148,7 @@ export function validateInvocationRecord(record: unknown, options: ValidateOptio
 
   let agent_name: string | null = null;
   if (input.agent_name !== undefined && input.agent_name !== null) {
-    if (typeof input.agent_name !== "string") issues.push({ path: "agent_name", message: `expected string or null, received ${describe(input.agent_name)}` });
+    if (typeof input.agent_name !== "string") issues.push({ path: "agent_name", message: `expected string or null, received ${describeValue(input.agent_name)}` });
     else if (input.agent_name.length === 0) issues.push({ path: "agent_name", message: "must not be empty (use null for no agent)" });
     else agent_name = input.agent_name;
   }
@@ -165,7 +158,7 @@ export function validateInvocationRecord(record: unknown, options: ValidateOptio
     const value = input[field];
     const integer = (TOKEN_FIELDS as readonly string[]).includes(field);
     if (value === undefined) issues.push({ path: field, message: "is required" });
-    else if (typeof value !== "number" || !Number.isFinite(value)) issues.push({ path: field, message: `expected a finite number, received ${describe(value)}` });
+    else if (typeof value !== "number" || !Number.isFinite(value)) issues.push({ path: field, message: `expected a finite number, received ${describeValue(value)}` });
     else if (value < 0) issues.push({ path: field, message: `must be >= 0, received ${value}` });
     else if (integer && !Number.isSafeInteger(value)) issues.push({ path: field, message: `must be a whole number, received ${value}` });
     else numbers[field] = value;
@@ -174,29 +167,29 @@ export function validateInvocationRecord(record: unknown, options: ValidateOptio
   const status = input.status;
   if (status === undefined) issues.push({ path: "status", message: "is required" });
   else if (!(INVOCATION_STATUSES as readonly unknown[]).includes(status)) {
-    issues.push({ path: "status", message: `expected one of ${INVOCATION_STATUSES.join(", ")}, received ${describe(status)}` });
+    issues.push({ path: "status", message: `expected one of ${INVOCATION_STATUSES.join(", ")}, received ${describeValue(status)}` });
   }
 
   let error_message: string | null = null;
   if (input.error_message !== undefined && input.error_message !== null) {
-    if (typeof input.error_message !== "string") issues.push({ path: "error_message", message: `expected string or null, received ${describe(input.error_message)}` });
+    if (typeof input.error_message !== "string") issues.push({ path: "error_message", message: `expected string or null, received ${describeValue(input.error_message)}` });
     else error_message = input.error_message;
   }
 
   let privacy_level = options.privacyLevel;
   if (input.privacy_level !== undefined) {
     if (!(PRIVACY_LEVELS as readonly unknown[]).includes(input.privacy_level)) {
-      issues.push({ path: "privacy_level", message: `expected one of ${PRIVACY_LEVELS.join(", ")}, received ${describe(input.privacy_level)}` });
+      issues.push({ path: "privacy_level", message: `expected one of ${PRIVACY_LEVELS.join(", ")}, received ${describeValue(input.privacy_level)}` });
     } else privacy_level = input.privacy_level as PrivacyLevel;
   }
 
   let timestamp = "";
   const rawTimestamp = input.timestamp ?? options.now();
   if (!(rawTimestamp instanceof Date) && typeof rawTimestamp !== "string") {
-    issues.push({ path: "timestamp", message: `expected a Date or an ISO 8601 string, received ${describe(rawTimestamp)}` });
+    issues.push({ path: "timestamp", message: `expected a Date or an ISO 8601 string, received ${describeValue(rawTimestamp)}` });
   } else {
     const normalized = normalizeTimestamp(rawTimestamp);
-    if (normalized === undefined) issues.push({ path: "timestamp", message: `expected a valid Date or ISO 8601 date-time, received ${describe(rawTimestamp instanceof Date ? "Invalid Date" : rawTimestamp)}` });
+    if (normalized === undefined) issues.push({ path: "timestamp", message: `expected a valid Date or ISO 8601 date-time, received ${describeValue(rawTimestamp instanceof Date ? "Invalid Date" : rawTimestamp)}` });
     else timestamp = normalized;
   }
 

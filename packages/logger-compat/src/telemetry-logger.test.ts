@@ -90,9 +90,51 @@ describe("TelemetryLogger: logging", () => {
     await expect(logger.logInvocation(aRecord())).rejects.toBeInstanceOf(LoggerClosedError);
     await expect(logger.getStatistics()).rejects.toMatchObject({ code: "LOGGER_CLOSED" });
   });
+
+  it("resolves every close() only after the close completed, writes included", async () => {
+    const { logger, path } = await openLogger();
+    const writing = logger.logInvocation(aRecord({ invocation_id: "last" }));
+    const order: string[] = [];
+    const first = logger.close().then(() => order.push("first"));
+    const second = logger.close().then(() => order.push(`second saw ${linesIn(path).length} line(s)`));
+    await Promise.all([writing.catch(() => undefined), first, second]);
+    expect(order).toHaveLength(2);
+    // Whichever resolves first, the write that was accepted is on disk by then.
+    expect(order.find((o) => o.startsWith("second"))).toBe(`second saw ${linesIn(path).length} line(s)`);
+    await logger[Symbol.asyncDispose]();
+  });
+
+  it("closes at the end of an await using block", async () => {
+    const path = join(testdir(), "events.jsonl");
+    let escaped: TelemetryLogger | undefined;
+    {
+      await using logger = await TelemetryLogger.open({ path, now: () => NOW, durability: "write" });
+      escaped = logger;
+    }
+    await expect(escaped.getStatistics()).rejects.toMatchObject({ code: "LOGGER_CLOSED" });
+  });
 });
 
 describe("TelemetryLogger: legacy queries", () => {
+  it("answers the same exact totals whatever was asked before, with no binary noise", async () => {
+    const path = join(testdir(), "events.jsonl");
+    const { logger: writer } = await openLogger({ path });
+    const costs = [0.1, 0.2, 0.3, 0.0029, 0.0029, 0.0029];
+    await logAll(writer, costs.map((cost_usd, i) => aRecord({ invocation_id: `c-${i}`, cost_usd, agent_name: "agent-a" })));
+    const { logger: asksDailyFirst } = await openLogger({ path });
+    const { logger: asksStatsFirst } = await openLogger({ path });
+    const daily = await asksDailyFirst.getDailyCosts();
+    const stats = await asksStatsFirst.getStatistics({ days: 30 });
+    expect(await asksStatsFirst.getDailyCosts()).toEqual(daily);
+    expect(await asksDailyFirst.getStatistics({ days: 30 })).toEqual(stats);
+    expect(daily.map((row) => row.total_cost_usd)).toEqual([0.6087]);
+    expect(stats.total_cost_usd).toBe(0.6087);
+    // A window that starts after the first rows: a difference of running totals, still exact.
+    await writer.logInvocation(aRecord({ invocation_id: "late", cost_usd: 0.0001, agent_name: "agent-a" }));
+    expect((await asksStatsFirst.getStatistics({ days: 30 })).total_cost_usd).toBe(0.6088);
+    expect((await asksDailyFirst.getDailyCosts())[0]!.total_cost_usd).toBe(0.6088);
+  });
+
   it("returns zeros and empty lists for an empty log", async () => {
     const { logger } = await openLogger();
     expect(await logger.getStatistics()).toEqual({

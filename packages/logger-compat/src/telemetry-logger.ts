@@ -2,14 +2,14 @@
 // durable `cost_update` event; queries answer from an in-memory index that
 // is built once at open and then fed only what the log gained since.
 import { openEventWriter, type EventWriter, type WriterOptions } from "@telemetry/writer";
-import type { InvalidLine } from "@telemetry/reader";
+import { openLogCursor, type InvalidLine, type LogCursor } from "@telemetry/reader";
 import { DuplicateInvocationError, InvalidOptionError, LoggerClosedError } from "./errors.js";
 import { MS_PER_DAY } from "./instant.js";
 import { eventToInvocation, invocationToEvent, invocationToEventInput } from "./invocation-event.js";
 import { InvocationIndex, type Statistics } from "./invocation-index.js";
 import { PRIVACY_LEVELS, validateInvocationRecord, type InvocationRecord, type InvocationRow, type PrivacyLevel } from "./invocation-record.js";
 import type { DailyCostRow } from "./daily-costs.js";
-import { LogTail } from "./log-tail.js";
+import { registerLoggerWriter } from "./logger-writer.js";
 import { parseDayOption } from "./query-options.js";
 
 export interface TelemetryLoggerOptions extends Pick<WriterOptions, "maxSizeBytes" | "maxBackups" | "durability" | "fileMode" | "maxEventBytes"> {
@@ -54,9 +54,10 @@ export class TelemetryLogger {
   private readonly reserved = new Set<string>();
   private readonly privacyLevel: PrivacyLevel;
   private readonly now: () => Date;
-  private readonly tail: LogTail;
   private readonly writer: EventWriter;
-  private closed = false;
+  // Reads what any process appended (our own lines come back too; the index ignores known ids).
+  private cursor: LogCursor | undefined;
+  private closing: Promise<void> | undefined;
   private refreshing: Promise<void> | undefined;
   private queuedRefresh: Promise<void> | undefined;
 
@@ -65,7 +66,7 @@ export class TelemetryLogger {
     this.privacyLevel = options.privacyLevel ?? "metadata";
     this.now = options.now ?? (() => new Date());
     this.writer = writer;
-    this.tail = new LogTail({ path: options.path, onEvent: (event) => this.ingest(event), onInvalid: options.onInvalidLine });
+    registerLoggerWriter(this, writer);
   }
 
   /**
@@ -88,10 +89,11 @@ export class TelemetryLogger {
     const writer = await openEventWriter(writerOptions);
     const logger = new TelemetryLogger(options, writer);
     try {
-      await logger.tail.readAll();
+      const onInvalid = options.onInvalidLine;
+      logger.cursor = await openLogCursor(options.path, onInvalid === undefined ? {} : { onInvalid });
+      await logger.readNew();
     } catch (error) {
-      await logger.tail.close();
-      await writer.close();
+      await logger.close();
       throw error;
     }
     return logger;
@@ -174,24 +176,34 @@ export class TelemetryLogger {
     await this.writer.flush();
   }
 
-  /** Closes the writer. Idempotent; later calls reject with LOGGER_CLOSED. */
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    // Let a read in flight finish before its file handle goes.
-    await (this.queuedRefresh ?? this.refreshing)?.catch(() => undefined);
-    try {
-      await this.writer.close();
-    } finally {
-      await this.tail.close();
-    }
+  /**
+   * Waits for pending writes, then closes the writer and the log. Idempotent:
+   * every call resolves once the close has completed (and rejects if it
+   * failed). Other methods then reject with LOGGER_CLOSED.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      // Let a read in flight finish before its file handle goes.
+      await (this.queuedRefresh ?? this.refreshing)?.catch(() => undefined);
+      try {
+        await this.writer.close();
+      } finally {
+        await this.cursor?.close();
+      }
+    })();
+    return this.closing;
+  }
+
+  /** `await using logger = await TelemetryLogger.open(...)` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
   }
 
   /** Reads what other processes appended since the last read. Concurrent callers share one read. */
   refresh(): Promise<void> {
     if (this.queuedRefresh !== undefined) return this.queuedRefresh;
     if (this.refreshing === undefined) {
-      this.refreshing = this.tail.readNew().finally(() => {
+      this.refreshing = this.readNew().finally(() => {
         this.refreshing = undefined;
       });
       return this.refreshing;
@@ -206,6 +218,17 @@ export class TelemetryLogger {
     return this.queuedRefresh;
   }
 
+  /** Indexes every complete line the log has now. */
+  private async readNew(): Promise<void> {
+    const cursor = this.cursor;
+    if (cursor === undefined) return;
+    for (;;) {
+      const { events, caughtUp } = await cursor.poll({ maxEvents: 10_000 });
+      for (const { event } of events) this.ingest(event);
+      if (caughtUp) return;
+    }
+  }
+
   private async beforeQuery(): Promise<void> {
     this.assertOpen();
     await this.refresh();
@@ -218,6 +241,6 @@ export class TelemetryLogger {
   }
 
   private assertOpen(): void {
-    if (this.closed) throw new LoggerClosedError();
+    if (this.closing !== undefined) throw new LoggerClosedError();
   }
 }

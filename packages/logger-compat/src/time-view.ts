@@ -5,6 +5,7 @@
 // written a moment after ours, a backfill) is inserted in place with one
 // memmove, and the totals after it are recomputed at the next query; past
 // MAX_INSERTS late rows between two queries one full sort is cheaper.
+import { DecimalPrefixSums } from "@telemetry/reader";
 
 export interface RowFigures {
   key(row: number): number;
@@ -32,7 +33,9 @@ export class TimeView {
   private rowIds = new Int32Array(64);
   private keyOf = new Float64Array(64);
   // Running totals: entry i is the sum over the first i rows.
-  private sumCost = new Float64Array(65);
+  // Exact: a window's cost is a difference of two running totals, which in
+  // binary floating point would carry noise (0.008700000000000152).
+  private readonly sumCost = new DecimalPrefixSums(64);
   private sumTokens = new Float64Array(65);
   private sumLatency = new Float64Array(65);
   private sumSuccess = new Float64Array(65);
@@ -111,7 +114,7 @@ export class TimeView {
     const span = (sums: Float64Array): number => (from === 0 ? sums[to]! : sums[to]! - sums[from]!);
     return {
       count: to - from,
-      cost: span(this.sumCost),
+      cost: this.sumCost.span(from, to),
       tokens: span(this.sumTokens),
       latency: span(this.sumLatency),
       successes: span(this.sumSuccess),
@@ -123,7 +126,7 @@ export class TimeView {
   private extendTotals(i: number): void {
     const row = this.rowIds[i]!;
     const f = this.figures;
-    this.sumCost[i + 1] = this.sumCost[i]! + f.cost(row);
+    this.sumCost.set(i, f.cost(row));
     this.sumTokens[i + 1] = this.sumTokens[i]! + f.tokens(row);
     this.sumLatency[i + 1] = this.sumLatency[i]! + f.latency(row);
     this.sumSuccess[i + 1] = this.sumSuccess[i]! + f.success(row);
@@ -154,7 +157,7 @@ export class TimeView {
     this.rowIds = widen(this.rowIds, (n) => new Int32Array(n), capacity);
     this.keyOf = widen(this.keyOf, (n) => new Float64Array(n), capacity);
     const f64 = (n: number) => new Float64Array(n);
-    this.sumCost = widen(this.sumCost, f64, capacity + 1);
+    this.sumCost.grow(capacity);
     this.sumTokens = widen(this.sumTokens, f64, capacity + 1);
     this.sumLatency = widen(this.sumLatency, f64, capacity + 1);
     this.sumSuccess = widen(this.sumSuccess, f64, capacity + 1);

@@ -3,15 +3,22 @@
 import { Buffer } from "node:buffer";
 import { fstatSync, readSync } from "node:fs";
 
-/** Bytes from the start of a file kept in a checkpoint to tell it from a later file that reuses its inode. */
-export const HEAD_BYTES = 256;
+/**
+ * Bytes from the start of a file kept in a checkpoint to tell it from a
+ * later file that reuses its inode, or from what a truncation left. The head
+ * ends at the end of the file's first event line, so it holds that event's
+ * unique `event_id` unless the line is longer than this. (Before the log
+ * cursor it was 256; matching compares as many bytes as a head holds, so
+ * heads of either length keep working.)
+ */
+export const HEAD_BYTES = 1024;
 
 /** A file, independent of its current name. */
 export interface FileIdentity {
   /** Device and inode numbers (decimal strings: inodes may exceed 2^53). */
   readonly dev: string;
   readonly ino: string;
-  /** Base64 of the file's first bytes (up to 256, all within complete lines): inode numbers get reused. */
+  /** Base64 of the file's first bytes, up to the end of its first event line (at most 1024): inode numbers get reused. */
   readonly head: string;
 }
 

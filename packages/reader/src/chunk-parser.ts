@@ -3,7 +3,8 @@
 // Browser-safe (no Node built-ins), so a page streaming JSONL over HTTP can use it.
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { InvalidLine } from "./invalid-line.js";
-import { decodeLine, excerptOf, LineProblem, parseLineText, strictDecoder, type LineResult } from "./parse-line.js";
+import { LineProblem, tooLongProblem, tornProblem } from "./line-problems.js";
+import { decodeLine, parseLineText, strictDecoder, type LineResult } from "./parse-line.js";
 
 /** Default {@link ChunkParserOptions.maxLineBytes}: 1 MiB. */
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -254,11 +255,7 @@ export class ChunkParser {
       // Whitespace left after the last newline (e.g. a lone "\r") is not an event being written.
       if (!isBlank(carry, bodyStart, carry.length)) {
         out.push(
-          this.#invalid(
-            "torn",
-            `torn last line: ${carry.length} byte(s) with no newline at the end of the input (an interrupted write)`,
-            excerptOf(carry, bodyStart, carry.length),
-          ),
+          this.#problem(tornProblem(carry, bodyStart, carry.length, carry.length)),
         );
       }
       this.#advance(this.#carryLength);
@@ -310,16 +307,15 @@ export class ChunkParser {
   /** A line's outcome; `rawLength` is its byte length without the newline. Call before advancing. */
   #item(result: LineResult, rawLength: number, text: string): ParsedLine | undefined {
     if (result === null) return undefined;
-    if (result instanceof LineProblem) return this.#invalid(result.kind, result.reason, result.excerpt);
+    if (result instanceof LineProblem) return this.#problem(result);
     return { type: "event", event: result, line: this.#line + 1, offset: this.#offset, end: this.#offset + rawLength + 1, text };
   }
 
   #overlong(lineBytes: number, head: Uint8Array, start: number, end: number, unterminated: boolean): ParsedLine {
-    const tail = unterminated ? " and no newline at the end of the input" : "";
-    return this.#invalid("too_long", `line of ${lineBytes} bytes exceeds maxLineBytes (${this.#maxLineBytes})${tail}`, excerptOf(head, start, end));
+    return this.#problem(tooLongProblem(lineBytes, this.#maxLineBytes, unterminated, head, start, end));
   }
 
-  #invalid(kind: InvalidLine["kind"], reason: string, excerpt: string): ParsedLine {
+  #problem({ kind, reason, excerpt }: LineProblem): ParsedLine {
     return { type: "invalid", issue: { file: this.#file, line: this.#line + 1, offset: this.#offset, reason, excerpt, kind } };
   }
 }

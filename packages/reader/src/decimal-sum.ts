@@ -5,11 +5,11 @@
 // binary noise (0.6, never 0.6000000000000001).
 
 /** 10^n for the scales a double's shortest decimal can need without an exponent. */
-const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-const MAX_FAST_SCALE = 15;
+export const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+export const MAX_FAST_SCALE = 15;
 
 /** Decimal digits after the point `value` needs, if few enough for integer arithmetic in a double; else -1. */
-function fastScale(value: number): number {
+export function fastScale(value: number): number {
   for (let scale = 0; scale <= MAX_FAST_SCALE; scale++) {
     const units = Math.round(value * POW10[scale]!);
     if (!Number.isSafeInteger(units)) return -1;
@@ -19,7 +19,7 @@ function fastScale(value: number): number {
 }
 
 /** The shortest decimal of `value` as integer units and a scale (value = units / 10^scale). */
-function exactDecimal(value: number): { units: bigint; scale: number } {
+export function exactDecimal(value: number): { units: bigint; scale: number } {
   const [mantissa = "0", exponent = "0"] = String(value).split("e");
   const [whole = "0", fraction = ""] = mantissa.split(".");
   const scale = fraction.length - Number(exponent);

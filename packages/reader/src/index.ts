@@ -15,3 +15,5 @@ export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type Pars
 export { parseJsonl, type ParsedText } from "./parse-text.js";
 export { listLogFiles, listRotatedFiles } from "./log-files.js";
 export { DecimalSum } from "./decimal-sum.js";
+export { DecimalPrefixSums } from "./decimal-prefix-sums.js";
+export { toInstant, compareInstants, type Instant } from "./instant.js";

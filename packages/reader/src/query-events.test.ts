@@ -1,10 +1,19 @@
-import { writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { EVENT_TYPES, createEvent, serializeEvent, type EventType, type TelemetryEvent } from "@telemetry/schema";
 import { testdir } from "@telemetry/test-utils";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { InvalidQueryError, queryEvents, readEvents, type InvalidLine, type QueryOptions } from "./index.js";
+
+async function query(path: string, options: QueryOptions = {}): Promise<TelemetryEvent[]> {
+  const found: TelemetryEvent[] = [];
+  for await (const event of queryEvents(path, options)) found.push(event);
+  return found;
+}
+
+/** Open file descriptors of this process (Linux). */
+const openFileCount = (): number => readdirSync("/proc/self/fd").length;
 
 /** Writes like Python's json.dumps (ensure_ascii): every non-ASCII character as \uXXXX. */
 function pythonStyle(event: TelemetryEvent): string {
@@ -78,7 +87,7 @@ function plainFilter(all: readonly TelemetryEvent[], q: QueryOptions): Telemetry
 }
 
 describe("queryEvents", () => {
-  it("returns exactly what a plain filter over every event returns, whatever the escaping of the lines", async () => {
+  it("returns exactly what a plain filter over every event returns, whatever the escaping of the lines", { timeout: 60_000 }, async () => {
     const dir = testdir();
     let run = 0;
     await fc.assert(
@@ -95,7 +104,7 @@ describe("queryEvents", () => {
           const all: TelemetryEvent[] = [];
           for await (const event of readEvents(path)) all.push(event);
           expect(all).toEqual(written.map(([event]) => event));
-          for (const q of queries) expect(await queryEvents(path, q)).toEqual(plainFilter(all, q));
+          for (const q of queries) expect(await query(path, q)).toEqual(plainFilter(all, q));
         },
       ),
       { numRuns: 150 },
@@ -108,8 +117,8 @@ describe("queryEvents", () => {
     const accented = createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", run_id: "caf\u00e9", event_id: "b" });
     writeFileSync(path, `${serializeEvent(quoted)}\n${pythonStyle(accented)}\n${serializeEvent(accented)}\n`);
     expect(pythonStyle(accented)).toContain("caf\\u00e9");
-    expect(await queryEvents(path, { run_id: 'say "hi"' })).toEqual([quoted]);
-    expect(await queryEvents(path, { run_id: "caf\u00e9" })).toEqual([accented, accented]);
+    expect(await query(path, { run_id: 'say "hi"' })).toEqual([quoted]);
+    expect(await query(path, { run_id: "caf\u00e9" })).toEqual([accented, accented]);
   });
 
   it("compares since/until as instants across Z and +hh:mm offsets, with sub-millisecond precision", async () => {
@@ -117,9 +126,9 @@ describe("queryEvents", () => {
     const at = (ts: string, id: string): TelemetryEvent => createEvent({ event: "task_started", ts, event_id: id });
     const events = [at("2026-02-13T10:05:23.330081+00:00", "a"), at("2026-02-13T12:05:23.330500+02:00", "b"), at("2026-02-13T10:05:24Z", "c")];
     writeFileSync(path, events.map((e) => `${serializeEvent(e)}\n`).join(""));
-    expect((await queryEvents(path, { since: "2026-02-13T10:05:23.330200Z" })).map((e) => e.event_id)).toEqual(["b", "c"]);
-    expect((await queryEvents(path, { until: "2026-02-13T10:05:23.3305Z" })).map((e) => e.event_id)).toEqual(["a"]);
-    expect((await queryEvents(path, { since: new Date("2026-02-13T10:05:24Z") })).map((e) => e.event_id)).toEqual(["c"]);
+    expect((await query(path, { since: "2026-02-13T10:05:23.330200Z" })).map((e) => e.event_id)).toEqual(["b", "c"]);
+    expect((await query(path, { until: "2026-02-13T10:05:23.3305Z" })).map((e) => e.event_id)).toEqual(["a"]);
+    expect((await query(path, { since: new Date("2026-02-13T10:05:24Z") })).map((e) => e.event_id)).toEqual(["c"]);
   });
 
   it("returns the newest N first with order desc and a limit, reading across rotated files", async () => {
@@ -130,8 +139,8 @@ describe("queryEvents", () => {
     writeFileSync(`${path}.2`, lines.slice(0, 10).join(""));
     writeFileSync(`${path}.1`, lines.slice(10, 20).join(""));
     writeFileSync(path, lines.slice(20).join(""));
-    expect((await queryEvents(path, { order: "desc", limit: 3 })).map((e) => e.event_id)).toEqual(["e-29", "e-28", "e-27"]);
-    expect((await queryEvents(path, { order: "desc", limit: 12, run_id: "odd" })).map((e) => e.event_id)).toEqual(
+    expect((await query(path, { order: "desc", limit: 3 })).map((e) => e.event_id)).toEqual(["e-29", "e-28", "e-27"]);
+    expect((await query(path, { order: "desc", limit: 12, run_id: "odd" })).map((e) => e.event_id)).toEqual(
       [29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7].map((i) => `e-${i}`),
     );
   });
@@ -141,7 +150,7 @@ describe("queryEvents", () => {
     const good = serializeEvent(createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", event_id: "g" }));
     writeFileSync(path, `${good}\n{bad\n\n${good}\n{"torn`);
     const invalid: InvalidLine[] = [];
-    const found = await queryEvents(path, { order: "desc", onInvalid: (i) => invalid.push(i) });
+    const found = await query(path, { order: "desc", onInvalid: (i) => invalid.push(i) });
     expect(found).toHaveLength(2);
     expect(invalid.map((i) => [i.line, i.offset, i.kind])).toEqual([
       [5, good.length * 2 + 8, "torn"],
@@ -155,13 +164,51 @@ describe("queryEvents", () => {
     const small = createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", event_id: "small" });
     writeFileSync(path, `${serializeEvent(small)}\n${serializeEvent(big)}\n${"q".repeat(3_000_000)}\n${serializeEvent(small)}\n`);
     const invalid: InvalidLine[] = [];
-    const found = await queryEvents(path, { order: "desc", maxLineBytes: 2_000_000, onInvalid: (i) => invalid.push(i) });
+    const found = await query(path, { order: "desc", maxLineBytes: 2_000_000, onInvalid: (i) => invalid.push(i) });
     expect(found.map((e) => e.event_id)).toEqual(["small", "big", "small"]);
     expect(invalid).toEqual([expect.objectContaining({ line: 3, kind: "too_long", excerpt: "q".repeat(200) })]);
   });
 
-  it("rejects a since that is not an instant before reading anything", async () => {
-    await expect(queryEvents("/nonexistent/events.jsonl", { since: "last tuesday" })).rejects.toBeInstanceOf(InvalidQueryError);
-    await expect(queryEvents("/nonexistent/events.jsonl", { limit: -1 })).rejects.toMatchObject({ code: "QUERY_INVALID", option: "limit" });
+  it("rejects a since that is not an instant at the call, before reading anything", () => {
+    expect(() => queryEvents("/nonexistent/events.jsonl", { since: "last tuesday" })).toThrow(InvalidQueryError);
+    expect(() => queryEvents("/nonexistent/events.jsonl", { limit: -1 })).toThrow(expect.objectContaining({ code: "QUERY_INVALID", option: "limit" }));
+  });
+
+  it("streams: breaking out of the loop after the first match closes the files", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, Array.from({ length: 50 }, (_, i) => `${serializeEvent(createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", run_id: "r", event_id: `e-${i}` }))}\n`).join(""));
+    const before = openFileCount();
+    const iterator = queryEvents(path, { run_id: "r" });
+    for await (const event of iterator) {
+      expect(event.event_id).toBe("e-0");
+      expect(openFileCount()).toBeGreaterThan(before);
+      break;
+    }
+    expect(openFileCount()).toBe(before);
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("stops with the signal's AbortError once it aborts, in either order, closing the files", async () => {
+    const path = join(testdir(), "events.jsonl");
+    writeFileSync(path, Array.from({ length: 20 }, (_, i) => `${serializeEvent(createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", event_id: `e-${i}` }))}\n`).join(""));
+    const before = openFileCount();
+    for (const order of ["asc", "desc"] as const) {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      const reading = (async () => {
+        for await (const event of queryEvents(path, { order, signal: controller.signal })) {
+          seen.push(event.event_id);
+          if (seen.length === 3) controller.abort();
+        }
+      })();
+      await expect(reading).rejects.toMatchObject({ name: "AbortError" });
+      expect(seen).toHaveLength(3);
+    }
+    const controller = new AbortController();
+    const read = (async () => {
+      for await (const _ of readEvents(path, { signal: controller.signal })) controller.abort();
+    })();
+    await expect(read).rejects.toMatchObject({ name: "AbortError" });
+    expect(openFileCount()).toBe(before);
   });
 });

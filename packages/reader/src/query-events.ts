@@ -1,6 +1,6 @@
-// Filtered reads of a log: exact field matches, a time window and a
-// predicate, oldest or newest first, with a byte-level pre-filter that skips
-// JSON.parse for lines that cannot match.
+// Filtered reads of a log, streamed: exact field matches, a time window and
+// a predicate, oldest or newest first, with a byte-level pre-filter that
+// skips JSON.parse for lines that cannot match.
 import type { EventType, TelemetryEvent } from "@telemetry/schema";
 import { compareInstants, toInstant, type Instant } from "./instant.js";
 import { InvalidQueryError } from "./invalid-query-error.js";
@@ -9,7 +9,7 @@ import { createLinePrefilter } from "./line-prefilter.js";
 import { closeAll, openLogFiles } from "./open-log.js";
 import { readLinesBackward } from "./read-backward.js";
 import { Buffer } from "node:buffer";
-import { DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./chunk-parser.js";
+import { DEFAULT_MAX_LINE_BYTES } from "./chunk-parser.js";
 import { FileLines, READ_CHUNK_BYTES } from "./read-file.js";
 import type { ReadOptions } from "./read-events.js";
 
@@ -89,60 +89,80 @@ function prefilterValues(options: QueryOptions): string[] {
 }
 
 /**
- * Returns the events of the log at `path` (rotated files included unless
- * `rotated: false`) that match every given condition. Damaged lines are
- * handled as by `readEvents`, except that a line the pre-filter proves cannot
- * match is skipped unread, so its damage (other than a torn tail or an overlong
- * line) is not reported.
- * @throws {InvalidQueryError} for a `since`/`until` that is not an instant, or a bad `limit`.
- * @throws {LogNotFoundError} when neither the file nor a rotated file exists.
+ * Streams the events of the log at `path` (rotated files included unless
+ * `rotated: false`) that match every given condition, as an async iterable:
+ * `for await (const event of queryEvents(path, { run_id }))`. Breaking out of
+ * the loop (or aborting `signal`) closes the files. Damaged lines are handled
+ * as by `readEvents`, except that a line the pre-filter proves cannot match
+ * is skipped unread, so its damage (other than a torn tail or an overlong
+ * line) is not reported. Options are checked at the call, before any file is opened.
+ * @throws {InvalidQueryError} (at the call) for a `since`/`until` that is not an instant, or a bad `limit`.
+ * @throws {LogNotFoundError} (when iterated) when neither the file nor a rotated file exists.
  * @throws {InvalidLineError} in strict mode.
+ * @throws the signal's reason (an `AbortError` by default) once `signal` aborts.
  */
-export async function queryEvents(path: string, options: QueryOptions = {}): Promise<TelemetryEvent[]> {
+export function queryEvents(path: string, options: QueryOptions = {}): AsyncGenerator<TelemetryEvent, void, undefined> {
   const matches = createEventMatcher(options);
   const limit = options.limit ?? Infinity;
   if (!(limit >= 0) || (limit !== Infinity && !Number.isInteger(limit))) {
     throw new InvalidQueryError("limit", `expected a non-negative integer, received ${String(options.limit)}`);
   }
-  const found: TelemetryEvent[] = [];
-  if (limit === 0) return found;
+  return matching(path, options, matches, limit);
+}
+
+async function* matching(path: string, options: QueryOptions, matches: (event: TelemetryEvent) => boolean, limit: number): AsyncGenerator<TelemetryEvent, void, undefined> {
+  if (limit === 0) return;
+  const { signal } = options;
+  signal?.throwIfAborted();
   const prefilter = createLinePrefilter(prefilterValues(options));
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const invalid = (issue: InvalidLine): void => {
     if (options.strict) throw new InvalidLineError(issue);
     options.onInvalid?.(issue);
   };
+  let found = 0;
   const files = await openLogFiles(path, options.rotated ?? true);
   try {
     if (options.order === "desc") {
       for (const { file, handle } of files.reverse()) {
         const { size } = await handle.stat();
-        for await (const item of readLinesBackward(handle, size, { file, maxLineBytes, chunkBytes: READ_CHUNK_BYTES, prefilter })) {
+        for await (const item of readLinesBackward(handle, size, { file, maxLineBytes, prefilter })) {
+          signal?.throwIfAborted();
           if (item.type === "invalid") {
             if (options.strict || options.onInvalid) invalid(await item.issue());
           } else if (matches(item.event)) {
-            found.push(item.event);
-            if (found.length >= limit) return found;
+            yield item.event;
+            if (++found >= limit) return;
+            signal?.throwIfAborted();
           }
         }
       }
-      return found;
+      return;
     }
     const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
     for (const { file, handle } of files) {
       const lines = new FileLines(handle, { file, maxLineBytes, buffer, ...(prefilter === undefined ? {} : { prefilter }) });
-      const take = (item: ParsedLine): boolean => {
-        if (item.type === "invalid") invalid(item.issue);
-        else if (matches(item.event)) found.push(item.event);
-        return found.length >= limit;
-      };
-      for (;;) {
-        for (let item = lines.next(); item !== undefined; item = lines.next()) if (take(item)) return found;
-        if (!(await lines.read())) break;
+      for (let more = true; more; ) {
+        signal?.throwIfAborted();
+        more = await lines.read();
+        for (let item = lines.next(); item !== undefined; item = lines.next()) {
+          if (item.type === "invalid") invalid(item.issue);
+          else if (matches(item.event)) {
+            yield item.event;
+            if (++found >= limit) return;
+            signal?.throwIfAborted();
+          }
+        }
       }
-      for (const item of lines.end()) if (take(item)) return found;
+      for (const item of lines.end()) {
+        if (item.type === "invalid") invalid(item.issue);
+        else if (matches(item.event)) {
+          yield item.event;
+          if (++found >= limit) return;
+          signal?.throwIfAborted();
+        }
+      }
     }
-    return found;
   } finally {
     await closeAll(files);
   }

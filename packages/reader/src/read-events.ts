@@ -16,6 +16,8 @@ export interface ReadOptions {
   readonly onInvalid?: (issue: InvalidLine) => void;
   /** Longer lines are reported and skipped without being buffered whole. Default 1 MiB. */
   readonly maxLineBytes?: number;
+  /** Aborting stops the read: the next step rejects with the signal's reason (an `AbortError` by default) and the files are closed. */
+  readonly signal?: AbortSignal;
 }
 
 const DONE: IteratorReturnResult<void> = Object.freeze({ done: true, value: undefined });
@@ -52,6 +54,7 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
   next(): Promise<IteratorResult<TelemetryEvent, void>> {
     if (this.#busy !== undefined) return this.#busy.then(() => this.next());
     try {
+      if (!this.#finished) this.#options.signal?.throwIfAborted();
       for (;;) {
         if (this.#finished) return Promise.resolve(DONE);
         const lines = this.#lines;

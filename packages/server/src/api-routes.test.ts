@@ -94,7 +94,9 @@ describe("read API", () => {
     await emitAll(log.writer, taskEvents("RUN-1", "t1"));
     const server = await serveForTest({ paths: [log.path] });
     await emitAll(log.writer, taskEvents("RUN-NEW", "t9", { cost: 1.5 }));
-    await eventually(async () => (await getJson<RunsPage>(apiUrl(server, "/api/runs"))).total === 2);
+    // All five events are in the log once emitAll resolved; the server shows them within a few polls.
+    await eventually(async () => (await getJson<RunsPage>(apiUrl(server, "/api/runs"))).runs.some((r) => r.run_id === "RUN-NEW" && r.events === 5));
+    expect((await getJson<RunsPage>(apiUrl(server, "/api/runs"))).total).toBe(2);
     expect((await getJson<{ tasks: TaskView[] }>(apiUrl(server, "/api/runs/RUN-NEW"))).tasks[0]).toMatchObject({ task_id: "t9", outcome: "completed", cost_usd: 1.5 });
     expect((await getJson<CostsBody>(apiUrl(server, "/api/costs"))).totals.cost_usd).toBe(1.51);
   });

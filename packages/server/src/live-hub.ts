@@ -45,11 +45,15 @@ interface SourceState {
   cursor: EventCursor<unknown> | undefined;
   seq: number;
   checkpoint: unknown;
-  checkpointJson: string;
   /** seq of this source's oldest event still in the replay buffer (seq + 1 when none is). */
   oldestBuffered: number;
-  /** canonical checkpoint JSON -> seq, for this source's events in the replay buffer. */
+  /** checkpoint JSON -> seq, for this source's events in the replay buffer (built lazily, see #indexBuffer). */
   readonly index: Map<string, number>;
+}
+
+/** A buffered entry; `json` is its checkpoint as the index key, once indexed. */
+interface RingEntry extends HubEntry {
+  json: string | undefined;
 }
 
 /** The finest cost grouping; every `by` the API accepts is re-grouped from it. */
@@ -61,9 +65,12 @@ export class LiveHub {
   readonly #discoverMs: number;
   readonly #capacity: number;
   readonly #sources = new Map<string, SourceState>();
-  readonly #ring: (HubEntry | undefined)[];
+  readonly #ring: (RingEntry | undefined)[];
   #ringStart = 0;
   #ringSize = 0;
+  /** Entries ever pushed, and how many of the first of them have been indexed. */
+  #pushed = 0;
+  #indexed = 0;
   readonly #listeners = new Set<HubListener>();
   readonly #tickWaiters: (() => void)[] = [];
   readonly #runs = new RunSummaryAccumulator();
@@ -83,7 +90,7 @@ export class LiveHub {
     this.#pollMs = options.pollIntervalMs ?? 50;
     this.#discoverMs = options.discoverIntervalMs ?? 1_000;
     this.#capacity = options.replayCapacity ?? 20_000;
-    this.#ring = new Array<HubEntry | undefined>(this.#capacity);
+    this.#ring = new Array<RingEntry | undefined>(this.#capacity);
   }
 
   /** Discovers the sources and reads each to its end; resolves when the aggregates cover every event written so far. */
@@ -123,7 +130,6 @@ export class LiveHub {
         cursor: undefined,
         seq: 0,
         checkpoint: null,
-        checkpointJson: "null",
         oldestBuffered: 1,
         index: new Map(),
       });
@@ -149,12 +155,11 @@ export class LiveHub {
   #add(state: SourceState, event: TelemetryEvent, line: string, checkpoint: unknown): void {
     state.seq++;
     state.checkpoint = checkpoint;
-    state.checkpointJson = canonicalJson(checkpoint);
     this.#events++;
     this.#runs.add(event);
     this.#costs.add(event);
     this.#details.add(event, line);
-    const entry: HubEntry = { source: state.key, seq: state.seq, event, line, checkpoint };
+    const entry: RingEntry = { source: state.key, seq: state.seq, event, line, checkpoint, json: undefined };
     this.#push(entry, state);
     if (this.#listeners.size === 0) return;
     let token: string | undefined;
@@ -164,16 +169,16 @@ export class LiveHub {
     for (const listener of this.#listeners) listener(entry, tokenOf, messageOf);
   }
 
-  #push(entry: HubEntry, state: SourceState): void {
+  #push(entry: RingEntry, state: SourceState): void {
     if (this.#capacity === 0) {
       state.oldestBuffered = state.seq + 1;
       return;
     }
+    this.#pushed++;
     if (this.#ringSize === this.#capacity) {
       const evicted = this.#ring[this.#ringStart]!;
       const owner = this.#sources.get(evicted.source)!;
-      const json = canonicalJson(evicted.checkpoint);
-      if (owner.index.get(json) === evicted.seq) owner.index.delete(json);
+      if (evicted.json !== undefined && owner.index.get(evicted.json) === evicted.seq) owner.index.delete(evicted.json);
       owner.oldestBuffered = evicted.seq + 1;
       this.#ring[this.#ringStart] = entry;
       this.#ringStart = (this.#ringStart + 1) % this.#capacity;
@@ -181,7 +186,21 @@ export class LiveHub {
       this.#ring[(this.#ringStart + this.#ringSize) % this.#capacity] = entry;
       this.#ringSize++;
     }
-    state.index.set(state.checkpointJson, state.seq);
+  }
+
+  /**
+   * Indexes the buffered entries not indexed yet. Done when a client resumes,
+   * not per event: most entries leave the buffer without anyone asking, and
+   * serializing every checkpoint cost more than reading its event.
+   */
+  #indexBuffer(): void {
+    const first = Math.max(this.#indexed, this.#pushed - this.#ringSize);
+    for (let n = first; n < this.#pushed; n++) {
+      const entry = this.#ring[(this.#ringStart + (n - (this.#pushed - this.#ringSize))) % this.#capacity]!;
+      entry.json = canonicalJson(entry.checkpoint);
+      this.#sources.get(entry.source)!.index.set(entry.json, entry.seq);
+    }
+    this.#indexed = this.#pushed;
   }
 
   /** Where the hub is: every source's checkpoint after its last event read (null: none yet). */
@@ -209,6 +228,7 @@ export class LiveHub {
    * A source the position does not name (it appeared later) starts at its first event.
    */
   resolve(position: Position): Map<string, number> | undefined {
+    this.#indexBuffer();
     const seqs = new Map<string, number>();
     for (const state of this.#sources.values()) {
       const checkpoint = position.get(state.key);
@@ -216,7 +236,7 @@ export class LiveHub {
       if (checkpoint === undefined || checkpoint === null) seq = 0;
       else {
         const json = canonicalJson(checkpoint);
-        seq = json === state.checkpointJson ? state.seq : state.index.get(json);
+        seq = json === canonicalJson(state.checkpoint) ? state.seq : state.index.get(json);
       }
       // Events after `seq` must all still be buffered.
       if (seq === undefined || seq + 1 < state.oldestBuffered) return undefined;

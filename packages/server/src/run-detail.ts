@@ -2,6 +2,7 @@
 // phases, tool executions, failures, tokens and cost, and the run's most
 // recent lines. Built incrementally, one event at a time; memory is bounded
 // by tasks and by the caps below, never by the number of events.
+import { Buffer } from "node:buffer";
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { FailureView, TaskOutcome, TaskView } from "@telemetry/web";
 
@@ -45,7 +46,8 @@ interface TaskState {
 
 interface RunState {
   tasks: Map<string, TaskState>;
-  recent: string[];
+  /** Kept as bytes: a line read from a file may be a slice of a large decoded chunk that a kept string would pin in memory. */
+  recent: Buffer[];
   /** Index of the oldest line in `recent` (a ring once full). */
   head: number;
   events: number;
@@ -104,11 +106,12 @@ export class RunDetails {
     // Re-inserted at the end: insertion order doubles as least-recently-updated order.
     this.#withLines.delete(run);
     this.#withLines.add(run);
+    const bytes = Buffer.from(line, "utf8");
     if (run.recent.length < this.#perRun) {
-      run.recent.push(line);
+      run.recent.push(bytes);
       this.#lines++;
     } else {
-      run.recent[run.head] = line;
+      run.recent[run.head] = bytes;
       run.head = (run.head + 1) % this.#perRun;
     }
     while (this.#lines > this.#total) {
@@ -256,7 +259,7 @@ export class RunDetails {
       }),
     );
     tasks.sort((a, b) => (later(a.started_ts, b.started_ts) ? 1 : later(b.started_ts, a.started_ts) ? -1 : 0));
-    const recentLines = [...run.recent.slice(run.head), ...run.recent.slice(0, run.head)];
+    const recentLines = [...run.recent.slice(run.head), ...run.recent.slice(0, run.head)].map((bytes) => bytes.toString("utf8"));
     return { tasks, recentLines, events: run.events };
   }
 }

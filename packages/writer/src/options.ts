@@ -3,6 +3,7 @@
 import { WriterError } from "./errors.js";
 import { PRIVACY_LEVELS, redactPathProblem, type PrivacyLevel } from "./redaction.js";
 import type { RecordErrorHandler } from "./record-error-report.js";
+import { describeValue } from "@telemetry/schema";
 
 export type Durability = "fsync" | "write";
 
@@ -95,37 +96,32 @@ function invalid(message: string): WriterError {
 function positiveInteger(name: string, value: unknown, fallback: number, min = 1): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min) {
-    throw invalid(`${name} must be an integer >= ${min}, got ${describe(value)}`);
+    throw invalid(`${name} must be an integer >= ${min}, got ${describeValue(value)}`);
   }
   return value;
 }
 
-function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
-  return typeof value;
-}
 
 /** Validates caller options and fills defaults. @throws {WriterError} INVALID_OPTION */
 export function resolveOptions(options: WriterOptions): ResolvedOptions {
-  if (options === null || typeof options !== "object") throw invalid(`expected an options object, got ${describe(options)}`);
+  if (options === null || typeof options !== "object") throw invalid(`expected an options object, got ${describeValue(options)}`);
   const { path } = options as { path: unknown };
-  if (typeof path !== "string" || path.length === 0) throw invalid(`path must be a non-empty string, got ${describe(path)}`);
+  if (typeof path !== "string" || path.length === 0) throw invalid(`path must be a non-empty string, got ${describeValue(path)}`);
   if (path.includes("\0")) throw invalid("path must not contain NUL bytes");
   const maxSizeBytes = positiveInteger("maxSizeBytes", options.maxSizeBytes, Number.POSITIVE_INFINITY);
   const maxBackups = positiveInteger("maxBackups", options.maxBackups, DEFAULT_MAX_BACKUPS);
   const durability = options.durability ?? "fsync";
   if (durability !== "fsync" && durability !== "write") {
-    throw invalid(`durability must be "fsync" or "write", got ${describe(durability)}`);
+    throw invalid(`durability must be "fsync" or "write", got ${describeValue(durability)}`);
   }
   const fileMode = mode("fileMode", options.fileMode, DEFAULT_FILE_MODE);
   const dirMode = mode("dirMode", options.dirMode, DEFAULT_DIR_MODE);
   if ((dirMode & 0o700) !== 0o700) throw invalid(`dirMode must give the owner rwx (0o700), got ${octal(dirMode)}: the writer could not create the log in it`);
   const { onError } = options;
-  if (onError !== undefined && typeof onError !== "function") throw invalid(`onError must be a function, got ${describe(onError)}`);
+  if (onError !== undefined && typeof onError !== "function") throw invalid(`onError must be a function, got ${describeValue(onError)}`);
   const privacyLevel = options.privacyLevel ?? "full";
   if (!PRIVACY_LEVELS.includes(privacyLevel)) {
-    throw invalid(`privacyLevel must be one of ${PRIVACY_LEVELS.map((l) => `"${l}"`).join(", ")}, got ${describe(privacyLevel)}`);
+    throw invalid(`privacyLevel must be one of ${PRIVACY_LEVELS.map((l) => `"${l}"`).join(", ")}, got ${describeValue(privacyLevel)}`);
   }
   const redact = redactPaths(options.redact);
   // A line is at least `{"event":...,"ts":...,"event_id":...}\n`; tiny limits are mistakes.
@@ -144,7 +140,7 @@ function octal(value: number): string {
 function mode(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > 0o7777) {
-    throw invalid(`${name} must be an integer between 0 and 0o777, got ${describe(value)}`);
+    throw invalid(`${name} must be an integer between 0 and 0o777, got ${describeValue(value)}`);
   }
   if ((value & SPECIAL_BITS) !== 0) throw invalid(`${name} must not set setuid, setgid or sticky bits, got ${octal(value)}`);
   if ((value & WORLD_WRITABLE) !== 0) throw invalid(`${name} must not be world-writable, got ${octal(value)}: anyone could forge or erase events`);
@@ -153,10 +149,10 @@ function mode(name: string, value: unknown, fallback: number): number {
 
 function redactPaths(value: unknown): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value)) throw invalid(`redact must be an array of field paths, got ${describe(value)}`);
+  if (!Array.isArray(value)) throw invalid(`redact must be an array of field paths, got ${describeValue(value)}`);
   return Object.freeze(
     value.map((path: unknown, i) => {
-      if (typeof path !== "string") throw invalid(`redact[${i}] must be a string, got ${describe(path)}`);
+      if (typeof path !== "string") throw invalid(`redact[${i}] must be a string, got ${describeValue(path)}`);
       const problem = redactPathProblem(path);
       if (problem !== undefined) throw invalid(`redact[${i}]: ${problem}`);
       return path;

@@ -1,11 +1,11 @@
 // `telemetry stats <path> [--by run|day|agent|tool|model]`: per-run
 // summaries or cost roll-ups, as a table or JSON lines.
-import { createEventMatcher, readEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
-import type { TelemetryEvent } from "@telemetry/schema";
+import { queryEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
-import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS, type EventFilter } from "../event-filter.js";
+import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { checkLogPath } from "../log-path.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { countSkippedLines } from "../skipped-lines.js";
@@ -48,6 +48,7 @@ Example:
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("stats", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
     const path = positionals[0] ?? "";
+    await checkLogPath(path);
     const by = values.by ?? "run";
     if (by !== "run" && !(by in COST_KEYS)) {
       throw new CliUsageError(`invalid --by "${by}": expected one of run, ${Object.keys(COST_KEYS).join(", ")}`);
@@ -55,11 +56,18 @@ Example:
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "stats", path);
-    const events = filtered(readEvents(path, { onInvalid: skipped.onInvalid }), filter);
+    // Streamed through the query, so filters keep its byte-level pre-filter.
+    const events = queryEvents(path, { ...filter, onInvalid: skipped.onInvalid });
 
     const costKey = COST_KEYS[by];
     if (costKey === undefined) {
       const runs = await summarizeRuns(events);
+      if (runs.length === 0) {
+        // An empty run table would look like an empty log: imported legacy invocations, for one, carry no run_id.
+        io.stderr.write(`telemetry stats: no runs in ${path}: no event has a run_id (imported legacy invocations have none); group costs instead: ${io.programName} stats ${path} --by model|day|agent|tool\n`);
+        skipped.report();
+        return ExitCode.OK;
+      }
       io.stdout.write(values.json === true ? jsonLines(runs) : `${renderRunTable(runs, colors)}\n`);
     } else {
       const rows = sortRollup(await rollupCosts(events, { by: [costKey.key] }), costKey.key);
@@ -69,11 +77,6 @@ Example:
     return ExitCode.OK;
   },
 };
-
-async function* filtered(events: AsyncIterable<TelemetryEvent>, filter: EventFilter): AsyncGenerator<TelemetryEvent> {
-  const matches = Object.keys(filter).length === 0 ? undefined : createEventMatcher(filter);
-  for await (const event of events) if (matches === undefined || matches(event)) yield event;
-}
 
 function jsonLines(rows: readonly object[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join("");

@@ -82,6 +82,44 @@ describe("telemetry tail", () => {
       expect(ids(result.stdout)).toEqual(["old-2", "old-3", "new-1", "new-2", "new-3", "new-4"]);
     });
 
+    it("prints history then live with no gap and no repeat, even while the log grows during the history read", { timeout: 60_000 }, async () => {
+      const path = join(testdir(), "events.jsonl");
+      const all = Array.from({ length: 3000 }, (_, i) => `e-${i}`);
+      writeFileSync(path, all.slice(0, 2500).map((id) => line(id)).join(""));
+      const tail = spawnLiveCli(["tail", "-f", path, "-n", "1200", "--json"]);
+      // Appends race the history read (several polls long): each event shows once, in order.
+      for (let i = 2500; i < 3000; i += 50) {
+        appendFileSync(path, all.slice(i, i + 50).map((id) => line(id)).join(""));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      await tail.waitForStdout((out) => out.includes('"e-2999"'));
+      tail.child.kill("SIGINT");
+      const shown = ids((await tail.exited).stdout);
+      expect(shown.length).toBeGreaterThanOrEqual(1200);
+      expect(shown).toEqual(all.slice(all.length - shown.length));
+    });
+
+    it("with -F waits for a log that does not exist yet and prints all of it once it appears", { timeout: 60_000 }, async () => {
+      const path = join(testdir(), "later.jsonl");
+      const tail = spawnLiveCli(["tail", "-F", path, "--json"]);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      writeFileSync(path, line("first") + line("second"));
+      await tail.waitForStdout((out) => linesOf(out).length >= 2);
+      appendFileSync(path, line("third"));
+      await tail.waitForStdout((out) => out.includes("third"));
+      tail.child.kill("SIGINT");
+      const result = await tail.exited;
+      expect(result.code).toBe(0);
+      expect(ids(result.stdout)).toEqual(["first", "second", "third"]);
+    });
+
+    it("without -F fails at once, with the path, for a log that does not exist", async () => {
+      const path = join(testdir(), "missing.jsonl");
+      const result = await runCli(["tail", "-f", path]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(path);
+    });
+
     it("applies filters to new events and with -n 0 shows only new ones", async () => {
       const path = join(testdir(), "events.jsonl");
       writeFileSync(path, line("old-failure", "task_failed"));
