@@ -2,4 +2,5 @@ export { testdir } from "./testdir.js";
 export { withTmpfs, type TmpfsHandle } from "./tmpfs.js";
 export { fixturePath } from "./fixtures.js";
 export { startNatsServer, natsServerMissing, freePort, NATS_SERVER_BIN, type NatsServerHandle, type NatsServerOptions } from "./nats-server.js";
+export { withoutSqliteEngine } from "./without-sqlite-engine.js";
 export { connectSse, type SseConnection, type SseMessage } from "./sse-client.js";

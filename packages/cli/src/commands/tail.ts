@@ -7,6 +7,7 @@ import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.j
 import { isNatsSource } from "../event-sources.js";
 import { ExitCode } from "../exit-code.js";
 import { tailFleet } from "../fleet-tail.js";
+import { checkLogPath } from "../log-path.js";
 import { formatEvent } from "../format-event.js";
 import { followWithHistory } from "../follow-with-history.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
@@ -55,6 +56,7 @@ Example:
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("tail", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
     const path = positionals[0] ?? "";
+    await checkLogPath(path);
     const filter = buildEventFilter(values, io.now());
     const lines = values.lines === undefined ? DEFAULT_TAIL_LINES : parseInteger(values.lines, "--lines", 0);
     const colors = stdoutColors(io, values);
