@@ -102,7 +102,9 @@ describe.skipIf(CHROMIUM === undefined)(`the page in chromium${CHROMIUM === unde
     expect(await summaryCell.textContent()).toBe(XSS);
     expect(await runPage.locator("main img").count()).toBe(0);
     await runPage.goto(`${server.url}#/runs/RUN-LIVE`);
-    expect(await runPage.locator(".failure-summary").textContent()).toBe(XSS);
+    // A hash change re-renders without a navigation: wait for the new run's failure, then count.
+    await runPage.locator(".failure-summary", { hasText: XSS }).waitFor();
+    expect(await runPage.locator(".failure-summary").allTextContents()).toEqual([XSS]);
     expect(await runPage.locator("main img").count()).toBe(0);
 
     await runPage.goto(`${server.url}#/costs`);
