@@ -4,12 +4,14 @@
 // the same rows. The log is written as serialized lines straight into the
 // file (not through durable emits: write throughput is the writer bench's
 // subject, and a million fsync'd emits would dominate the run).
-import { closeSync, openSync, statSync, writeSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { closeSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { invocationToEvent, TelemetryLogger, validateInvocationRecord, type InvocationRow } from "@telemetry/logger-compat";
 import { seededRandom } from "@telemetry/cli/seeded-random";
+import { readEvents } from "@telemetry/reader";
 import { serializeEvent } from "@telemetry/schema";
 import type { BenchArea, BenchGoal, BenchRow } from "./report.js";
 
@@ -281,6 +283,115 @@ export const compatBench: BenchArea = async ({ quick, dir }) => {
       `setup, not measured against anything: log written as serialized lines (no fsync per event) in ${(writeLogMs / 1000).toFixed(1)} s; legacy database (fixture DDL, daily_costs as the legacy upsert left it) in ${(writeDbMs / 1000).toFixed(1)} s.`,
       "each figure is the median of repeated queries after one warm-up query; each compat query also checks the log for appends by other processes (one stat).",
       `getDailyCosts(), all days returns ${oursDaily.toLocaleString("en-US")} rows here and ${sqlDaily.toLocaleString("en-US")} from the legacy table, which keeps one row per invocation without an agent (the NULL-agent quirk we fix); the invocation, token and cost totals are checked equal.`,
+    ],
+  };
+};
+
+// ---------------------------------------------------------------------------
+// `pnpm bench --only import`: `telemetry import-legacy` of a legacy database,
+// run as a user runs it (the CLI in its own process, so its peak RSS is its
+// own): rows/s of the first import, its peak RSS, and a re-run that imports
+// nothing. Baselines from the same run: the previous design's write path
+// (one logInvocation per row), the memory floor of only reading every row
+// with better-sqlite3, and one validated read of the log.
+
+const CLI_BIN = fileURLToPath(new URL("../../packages/cli/dist/bin.js", import.meta.url));
+
+// Loaded into each measured child: reports its peak RSS (kB) when it exits.
+const PEAK_RSS_HOOK = `data:text/javascript,${encodeURIComponent(
+  'import { writeFileSync } from "node:fs"; process.on("exit", () => writeFileSync(process.env.BENCH_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));',
+)}`;
+
+// The floor: open the database and step through every row, keeping nothing.
+const READ_ONLY_CHILD = `
+const { default: Database } = await import("better-sqlite3");
+const db = new Database(process.argv[1], { readonly: true });
+let n = 0;
+for (const _row of db.prepare("SELECT * FROM invocations ORDER BY timestamp, id").iterate()) n++;
+db.close();
+`;
+
+interface ChildRun {
+  readonly ms: number;
+  readonly peakRssMb: number;
+  readonly stdout: string;
+}
+
+function runMeasured(dir: string, args: readonly string[]): ChildRun {
+  const rssFile = join(dir, `peak-rss-${Math.random().toString(36).slice(2)}`);
+  const t0 = performance.now();
+  const stdout = execFileSync(process.execPath, ["--import", PEAK_RSS_HOOK, ...args], {
+    encoding: "utf8",
+    env: { ...process.env, BENCH_PEAK_RSS_FILE: rssFile },
+    cwd: fileURLToPath(new URL("..", import.meta.url)),
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 1 << 20,
+  });
+  const ms = performance.now() - t0;
+  return { ms, peakRssMb: Number(readFileSync(rssFile, "utf8")) / 1024, stdout };
+}
+
+export const legacyImportBench: BenchArea = async ({ quick, dir }) => {
+  const count = quick ? 20_000 : 1_000_000;
+  const baselineCount = quick ? 5_000 : 100_000;
+  const dbPath = join(dir, "telemetry.db");
+  const logPath = join(dir, "imported.jsonl");
+
+  let t0 = performance.now();
+  writeLegacyDatabase(dbPath, count).close();
+  const writeDbMs = performance.now() - t0;
+
+  const first = runMeasured(dir, [CLI_BIN, "import-legacy", dbPath, "--out", logPath]);
+  const again = runMeasured(dir, [CLI_BIN, "import-legacy", dbPath, "--out", logPath]);
+  const floor = runMeasured(dir, ["--input-type=module", "-e", READ_ONLY_CHILD, dbPath]);
+  const importedLine = first.stdout.trim();
+  const rerunLine = again.stdout.trim();
+  let lines = 0;
+  t0 = performance.now();
+  for await (const _event of readEvents(logPath)) lines++;
+  const readLogMs = performance.now() - t0;
+
+  // The previous design's write path: every row through logInvocation (validated, durable), 1000 at a time.
+  const oldLog = join(dir, "per-row.jsonl");
+  const logger = await TelemetryLogger.open({ path: oldLog });
+  const legacy = new Database(dbPath, { readonly: true });
+  t0 = performance.now();
+  let batch: Promise<unknown>[] = [];
+  for (const row of legacy.prepare(`SELECT * FROM invocations ORDER BY timestamp, id LIMIT ${baselineCount}`).iterate() as IterableIterator<Record<string, unknown>>) {
+    const { id: _id, ...record } = row;
+    batch.push(logger.logInvocation(record as unknown as Parameters<TelemetryLogger["logInvocation"]>[0]));
+    if (batch.length >= 1000) {
+      await Promise.all(batch);
+      batch = [];
+    }
+  }
+  await Promise.all(batch);
+  const perRowMs = performance.now() - t0;
+  legacy.close();
+  await logger.close();
+
+  const rowsPerSecond = count / (first.ms / 1000);
+  const perRowRate = baselineCount / (perRowMs / 1000);
+  const rows: BenchRow[] = [
+    { name: `import-legacy of ${count.toLocaleString("en-US")} rows, durable rows/s (whole CLI run)`, ours: rowsPerSecond, baseline: perRowRate, baselineName: `previous design: one logInvocation per row, 1000 in flight (${baselineCount.toLocaleString("en-US")} rows)`, unit: "rows/s" },
+    { name: "peak RSS of the import process", ours: first.peakRssMb, baseline: floor.peakRssMb, baselineName: "a process that only reads every row with better-sqlite3", unit: "MB" },
+    { name: "re-run that imports nothing, wall time", ours: again.ms / 1000, baseline: readLogMs / 1000, baselineName: "one validated read of the imported log (readEvents)", unit: "s" },
+    { name: "peak RSS of the re-run", ours: again.peakRssMb, baseline: floor.peakRssMb, baselineName: "a process that only reads every row with better-sqlite3", unit: "MB" },
+  ];
+  const complete = lines === count && importedLine.startsWith(`imported ${count.toLocaleString("en-US")} invocations`) && rerunLine.startsWith("imported 0 invocations");
+  const goals: BenchGoal[] = [
+    { description: "import >= 100,000 rows/s, durable", met: rowsPerSecond >= 100_000, detail: `${Math.round(rowsPerSecond).toLocaleString("en-US")} rows/s (${(first.ms / 1000).toFixed(1)} s for ${count.toLocaleString("en-US")} rows)` },
+    { description: "peak RSS < 150 MB at the benchmark size", met: Math.max(first.peakRssMb, again.peakRssMb) < 150, detail: `import ${first.peakRssMb.toFixed(0)} MB, re-run ${again.peakRssMb.toFixed(0)} MB` },
+    { description: "a re-run that imports nothing takes < 5 s", met: again.ms < 5_000, detail: `${(again.ms / 1000).toFixed(2)} s` },
+    { description: "every row imported once; the re-run imports nothing", met: complete, detail: `${lines.toLocaleString("en-US")} events in the log; "${importedLine.slice(0, 60)}..."; "${rerunLine.slice(0, 40)}..."` },
+  ];
+  return {
+    title: `logger-compat: telemetry import-legacy of ${count.toLocaleString("en-US")} legacy rows`,
+    rows,
+    goals,
+    notes: [
+      `setup, not measured against anything: legacy database (fixture DDL) with ${count.toLocaleString("en-US")} rows written in ${(writeDbMs / 1000).toFixed(1)} s.`,
+      "each CLI run is its own process (node + the CLI + better-sqlite3); peak RSS is its getrusage maxRSS. Durable: every event is fdatasync'd (group commit) before it counts as imported.",
     ],
   };
 };

@@ -1,4 +1,4 @@
-// `pnpm bench [--quick] [--only writer,reader,compat]`: runs every area in one
+// `pnpm bench [--quick] [--only writer,reader,compat,import]`: runs every area in one
 // process on one disk, prints a table per area and writes bench/RESULTS.md.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -19,6 +19,7 @@ const areas: Record<string, () => Promise<BenchArea>> = {
   writer: async () => (await import("./writer-bench.js")).writerBench,
   reader: async () => (await import("./reader-bench.js")).readerBench,
   compat: async () => (await import("./compat-bench.js")).compatBench,
+  import: async () => (await import("./compat-bench.js")).legacyImportBench,
   server: async () => (await import("./server-bench.js")).serverBench,
 };
 

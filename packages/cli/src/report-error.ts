@@ -31,6 +31,11 @@ const USER_INPUT_CODES = new Set([
   "QUERY_INVALID",
 ]);
 
+// Library errors (by code) that mean this machine lacks something the command
+// needs, e.g. the SQLite engine: not the user's input, so exit 1, and the
+// message is printed whole (it lists the install commands, one per line).
+const MISSING_DEPENDENCY_CODES = new Set(["SQLITE_UNAVAILABLE"]);
+
 interface OsErrorLike {
   code?: unknown;
   path?: unknown;
@@ -67,6 +72,9 @@ export interface ErrorReport {
 export function describeError(command: string, error: unknown, env: Readonly<Record<string, string | undefined>>): ErrorReport {
   const prefix = `telemetry${command ? ` ${command}` : ""}: `;
   if (error instanceof CliUsageError) return { line: prefix + flatten(error.message), exitCode: ExitCode.USAGE };
+  if (error instanceof Error && MISSING_DEPENDENCY_CODES.has(String((error as OsErrorLike).code))) {
+    return { line: prefix + error.message.trim(), exitCode: ExitCode.PROBLEMS };
+  }
   if (error instanceof Error && USER_INPUT_CODES.has(String((error as OsErrorLike).code))) {
     return { line: prefix + flatten(error.message), exitCode: ExitCode.USAGE };
   }

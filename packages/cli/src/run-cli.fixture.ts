@@ -19,8 +19,20 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return env;
 }
 
-export function startCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): ChildProcess {
-  return spawn(process.execPath, [CLI_BIN, ...args], {
+export interface CliOptions {
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Node options before the script, e.g. `--import` hooks. */
+  nodeArgs?: readonly string[];
+  /** Run as this user and group id (tests that need permission bits to apply, as root). */
+  uid?: number;
+  gid?: number;
+}
+
+export function startCli(args: readonly string[], options: CliOptions = {}): ChildProcess {
+  return spawn(process.execPath, [...(options.nodeArgs ?? []), CLI_BIN, ...args], {
+    ...(options.uid === undefined ? {} : { uid: options.uid }),
+    ...(options.gid === undefined ? {} : { gid: options.gid }),
     env: cleanEnv(options.env),
     cwd: options.cwd ?? process.cwd(),
     stdio: ["ignore", "pipe", "pipe"],
@@ -38,13 +50,18 @@ export function collect(child: ChildProcess): Promise<CliResult> {
   });
 }
 
-export function runCli(args: readonly string[], options: { env?: Record<string, string>; cwd?: string } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliResult> {
   return collect(startCli(args, options));
 }
 
 /** Non-empty lines of a text. */
 export function linesOf(text: string): string[] {
   return text.split("\n").filter((line) => line !== "");
+}
+
+/** The CLI invocation as one shell command line, for `script -c`. */
+function terminalCommand(args: readonly string[]): string {
+  return [process.execPath, CLI_BIN, ...args].map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
 }
 
 /**
@@ -58,9 +75,36 @@ export function runCliInTerminal(args: readonly string[], options: { env?: Recor
   } catch {
     return "needs util-linux `script` to run the CLI on a pseudo-terminal";
   }
-  const command = [process.execPath, CLI_BIN, ...args].map((arg) => `'${arg.replaceAll("'", `'\\''`)}'`).join(" ");
+  const command = terminalCommand(args);
   const child = spawn("script", ["-qec", command, "/dev/null"], { env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
   return collect(child);
+}
+
+/** A chunk of terminal output and when it arrived, in ms after the spawn. */
+export interface TimedChunk {
+  readonly atMs: number;
+  readonly text: string;
+}
+
+/**
+ * Like runCliInTerminal, but also returns every chunk the terminal showed
+ * with its arrival time, to check when something appeared.
+ */
+export function runCliInTerminalTimed(
+  args: readonly string[],
+  options: { env?: Record<string, string> } = {},
+): Promise<CliResult & { chunks: TimedChunk[] }> | string {
+  try {
+    execFileSync("script", ["--version"], { stdio: "ignore" });
+  } catch {
+    return "needs util-linux `script` to run the CLI on a pseudo-terminal";
+  }
+  const command = terminalCommand(args);
+  const started = performance.now();
+  const child = spawn("script", ["-qec", command, "/dev/null"], { env: cleanEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
+  const chunks: TimedChunk[] = [];
+  child.stdout.setEncoding("utf8").on("data", (text: string) => chunks.push({ atMs: performance.now() - started, text }));
+  return collect(child).then((result) => ({ ...result, chunks }));
 }
 
 /** A running CLI whose output can be awaited piece by piece. */

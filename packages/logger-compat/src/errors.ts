@@ -44,3 +44,26 @@ export class NotLegacyDatabaseError extends Error {
     this.dbPath = dbPath;
   }
 }
+
+/**
+ * No usable SQLite engine for `importLegacyDatabase`: better-sqlite3 (an
+ * optional peer dependency, needed only to import) is not installed, its
+ * native module was never built (pnpm 10 skips build scripts until they are
+ * approved), it was built for another Node, or it is a major version that
+ * does not run on this Node. The message says how to install it.
+ */
+export class SqliteUnavailableError extends Error {
+  readonly code = "SQLITE_UNAVAILABLE" as const;
+
+  constructor(reason: string, options?: ErrorOptions) {
+    super(
+      `importing a legacy database needs the SQLite engine better-sqlite3@^12, which ${reason}. Install it next to @telemetry/logger-compat (or @telemetry/cli):\n` +
+        `  npm:  npm install better-sqlite3@^12 (installed but not built: npm rebuild better-sqlite3)\n` +
+        `  pnpm: pnpm add better-sqlite3@^12, then approve its build script: pnpm approve-builds (or list it under onlyBuiltDependencies in pnpm-workspace.yaml) and pnpm rebuild better-sqlite3\n` +
+        `  global CLI: npm install -g @telemetry/cli better-sqlite3@^12\n` +
+        `Prebuilt binaries exist for common platforms; elsewhere it compiles from source (needs python3, make and a C++ compiler). Nothing was imported.`,
+      options,
+    );
+    this.name = "SqliteUnavailableError";
+  }
+}

@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { fixturePath, testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
 import type { DailyCostRow } from "./daily-costs.js";
-import { checkLegacyDatabase, importLegacyDatabase, LegacyRowError } from "./import-legacy-database.js";
+import { checkLegacyDatabase, importLegacyDatabase, LegacyRowError, type ImportProgress } from "./import-legacy-database.js";
 import { instantKey } from "./instant.js";
 import type { InvocationRow } from "./invocation-record.js";
 import { NotLegacyDatabaseError } from "./errors.js";
@@ -164,14 +164,16 @@ describe("importLegacyDatabase", () => {
     const dir = testdir();
     const path = join(dir, "events.jsonl");
     const logger = await TelemetryLogger.open({ path });
-    const progress: { done: number; total: number }[] = [];
+    const progress: ImportProgress[] = [];
     const result = await importLegacyDatabase({ dbPath: DB, logger, onProgress: (p) => progress.push(p), batchSize: 50 });
     await logger.close();
     expect(result).toEqual({ imported: 120, skipped: 0 });
     expect(progress).toEqual([
-      { done: 50, total: 120 },
-      { done: 100, total: 120 },
-      { done: 120, total: 120 },
+      { phase: "reading-log", done: 0, total: undefined },
+      { phase: "importing", done: 0, total: 120 },
+      { phase: "importing", done: 50, total: 120 },
+      { phase: "importing", done: 100, total: 120 },
+      { phase: "importing", done: 120, total: 120 },
     ]);
     const events = readFileSync(path, "utf8").trimEnd().split("\n").map((l) => JSON.parse(l) as { event: string; ts: string });
     expect(events).toHaveLength(120);
@@ -229,26 +231,31 @@ describe("importLegacyDatabase", () => {
     expect(linesIn(path)).toEqual([]);
   });
 
-  it("rejects a database with an invalid row before writing any row", async () => {
+  it("stops at an invalid row with the rows before it imported, and a re-run after the fix imports the rest exactly once", async () => {
     const dir = testdir();
     const path = join(dir, "events.jsonl");
     const copy = join(dir, "bad.db");
     writeFileSync(copy, readFileSync(DB));
     const db = new Database(copy);
     db.prepare("UPDATE invocations SET status = 'exploded' WHERE id = 42").run();
+    const before = (db.prepare("SELECT COUNT(*) AS n FROM invocations WHERE (timestamp, id) < (SELECT timestamp, id FROM invocations WHERE id = 42)").get() as { n: number }).n;
     db.close();
-    const logger = await TelemetryLogger.open({ path });
-    try {
-      const error = await importLegacyDatabase({ dbPath: copy, logger }).catch((e: unknown) => e);
-      expect(error).toBeInstanceOf(LegacyRowError);
-      expect(error).toMatchObject({ code: "LEGACY_ROW_INVALID", rowId: 42, issues: [{ path: "status" }] });
-    } finally {
-      await logger.close();
-    }
-    expect(linesIn(path)).toEqual([]);
+    const error = await importLegacyDatabase({ dbPath: copy, path, batchSize: 7 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LegacyRowError);
+    expect(error).toMatchObject({ code: "LEGACY_ROW_INVALID", rowId: 42, issues: [{ path: "status" }] });
+    expect((error as Error).message).toMatch(/import again: rows already in the log are skipped/);
+    expect(linesIn(path)).toHaveLength(before);
+
+    const fixed = new Database(copy);
+    fixed.prepare("UPDATE invocations SET status = 'error' WHERE id = 42").run();
+    fixed.close();
+    expect(await importLegacyDatabase({ dbPath: copy, path })).toEqual({ imported: 120 - before, skipped: before });
+    const ids = linesIn(path).map((l) => (JSON.parse(l) as { event_id: string }).event_id);
+    expect(ids).toHaveLength(120);
+    expect(new Set(ids).size).toBe(120);
   });
 
-  it("rejects a row whose timestamp is not a real calendar date (2026-02-30) before writing any row", async () => {
+  it("stops at a row whose timestamp is not a real calendar date (2026-02-30), naming the row", async () => {
     const dir = testdir();
     const path = join(dir, "events.jsonl");
     const copy = join(dir, "bad-date.db");
@@ -256,14 +263,24 @@ describe("importLegacyDatabase", () => {
     const db = new Database(copy);
     db.prepare("UPDATE invocations SET timestamp = '2026-02-30 10:00:00' WHERE id = 7").run();
     db.close();
-    const logger = await TelemetryLogger.open({ path });
-    try {
-      const error = await importLegacyDatabase({ dbPath: copy, logger }).catch((e: unknown) => e);
-      expect(error).toMatchObject({ code: "LEGACY_ROW_INVALID", rowId: 7, issues: [{ path: "timestamp" }] });
-    } finally {
-      await logger.close();
-    }
+    const error = await importLegacyDatabase({ dbPath: copy, path }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "LEGACY_ROW_INVALID", rowId: 7, issues: [{ path: "timestamp" }] });
+    expect((error as Error).message).toContain(copy);
+  });
+
+  it("names the path and the OS code for a directory and a missing file, and creates no log", async () => {
+    const dir = testdir();
+    const path = join(dir, "logs", "events.jsonl");
+    const directory = await importLegacyDatabase({ dbPath: dir, path }).catch((e: unknown) => e);
+    expect(directory).toBeInstanceOf(NotLegacyDatabaseError);
+    expect((directory as Error).message).toBe(`${dir} is not a legacy telemetry database: it is a directory (EISDIR) (nothing was imported)`);
+    expect((directory as Error).cause).toMatchObject({ code: "EISDIR", path: dir });
+    const missing = join(dir, "missing.db");
+    const absent = await importLegacyDatabase({ dbPath: missing, path }).catch((e: unknown) => e);
+    expect((absent as Error).message).toBe(`${missing} is not a legacy telemetry database: no such file (ENOENT) (nothing was imported)`);
+    expect((absent as Error).cause).toMatchObject({ code: "ENOENT" });
     expect(linesIn(path)).toEqual([]);
+    expect(existsSync(join(dir, "logs"))).toBe(false);
   });
 
   it("checks a database without any logger: the fixture passes, a bad row and a non-database fail", async () => {

@@ -28,4 +28,4 @@ export {
   type ImportProgress,
   type ImportResult,
 } from "./import-legacy-database.js";
-export { DuplicateInvocationError, InvalidOptionError, LoggerClosedError, NotLegacyDatabaseError } from "./errors.js";
+export { DuplicateInvocationError, InvalidOptionError, LoggerClosedError, NotLegacyDatabaseError, SqliteUnavailableError } from "./errors.js";

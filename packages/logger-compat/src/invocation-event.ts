@@ -62,11 +62,16 @@ export function invocationToEvent(row: InvocationRow): TelemetryEvent {
     return createEvent(invocationToEventInput(row));
   } catch (error) {
     if (!(error instanceof EventValidationError)) throw error;
-    throw new InvocationValidationError(
-      error.issues.map((i) => ({ path: RECORD_FIELD_OF[i.path] ?? i.path, message: i.message })),
-      { cause: error },
-    );
+    throw invocationErrorFromEvent(error);
   }
+}
+
+/** The schema's rejection of an invocation's event, with the issues under the record's field names. */
+export function invocationErrorFromEvent(error: EventValidationError): InvocationValidationError {
+  return new InvocationValidationError(
+    error.issues.map((i) => ({ path: RECORD_FIELD_OF[i.path] ?? i.path, message: i.message })),
+    { cause: error },
+  );
 }
 
 function isNonNegative(value: unknown): value is number {

@@ -9,6 +9,7 @@ import { eventToInvocation, invocationToEvent, invocationToEventInput } from "./
 import { InvocationIndex, type Statistics } from "./invocation-index.js";
 import { PRIVACY_LEVELS, validateInvocationRecord, type InvocationRecord, type InvocationRow, type PrivacyLevel } from "./invocation-record.js";
 import type { DailyCostRow } from "./daily-costs.js";
+import { registerLoggerWriter } from "./logger-writer.js";
 import { parseDayOption } from "./query-options.js";
 
 export interface TelemetryLoggerOptions extends Pick<WriterOptions, "maxSizeBytes" | "maxBackups" | "durability" | "fileMode" | "maxEventBytes"> {
@@ -65,6 +66,7 @@ export class TelemetryLogger {
     this.privacyLevel = options.privacyLevel ?? "metadata";
     this.now = options.now ?? (() => new Date());
     this.writer = writer;
+    registerLoggerWriter(this, writer);
   }
 
   /**

@@ -9,7 +9,7 @@ export class Refresher {
   #again = false;
   #stopped = false;
 
-  constructor(load: () => Promise<void>, intervalMs = 250) {
+  constructor(load: () => Promise<void>, intervalMs = 100) {
     this.#load = load;
     this.#intervalMs = intervalMs;
   }

@@ -1,10 +1,10 @@
-import { readdirSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { readEvents } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
-import { fixturePath, testdir } from "@telemetry/test-utils";
+import { fixturePath, testdir, withoutSqliteEngine } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
-import { linesOf, runCli, runCliInTerminal } from "../run-cli.fixture.js";
+import { linesOf, runCli } from "../run-cli.fixture.js";
 
 const legacyDb = fixturePath("legacy", "telemetry.db");
 
@@ -54,13 +54,30 @@ describe("telemetry import-legacy", () => {
     expect(result).toMatchObject({ code: 2, stdout: "", stderr: "telemetry import-legacy: --out <path> is required: the event log to import into\n" });
   });
 
-  it("draws a progress bar on a terminal and ends with the summary line", async (context) => {
+  it("without the SQLite engine exits 1 with install steps for npm and pnpm, never 'not a database', and creates no log", async () => {
+    for (const mode of ["missing", "unbuilt"] as const) {
+      const dir = testdir();
+      const out = join(dir, "logs", "events.jsonl");
+      const result = await runCli(["import-legacy", legacyDb, "--out", out], { nodeArgs: withoutSqliteEngine(dir, mode) });
+      expect(result.code, mode).toBe(1);
+      expect(result.stdout).toBe("");
+      expect(result.stderr).toMatch(/^telemetry import-legacy: importing a legacy database needs the SQLite engine better-sqlite3@\^12/);
+      expect(result.stderr).toContain("npm install better-sqlite3@^12");
+      expect(result.stderr).toContain("pnpm approve-builds");
+      expect(result.stderr).not.toMatch(/not a legacy telemetry database|bindings file.*not a|TELEMETRY_DEBUG/);
+      expect(existsSync(join(dir, "logs"))).toBe(false);
+    }
+  });
+
+  it("stats on the imported log says it has no runs and suggests --by, then --by model works", async () => {
     const out = join(testdir(), "events.jsonl");
-    const run = runCliInTerminal(["import-legacy", legacyDb, "--out", out]);
-    if (typeof run === "string") return context.skip(run);
-    const result = await run;
-    expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(/\rimport {2}\[#+\] {2}100% {2}120\/120\r?\n/);
-    expect(result.stdout).toContain("imported 120 invocations");
+    await runCli(["import-legacy", legacyDb, "--out", out]);
+    const runs = await runCli(["stats", out]);
+    expect(runs.code).toBe(0);
+    expect(runs.stdout).toBe("");
+    expect(runs.stderr).toContain(`no runs in ${out}`);
+    expect(runs.stderr).toContain("--by model|day|agent|tool");
+    const byModel = await runCli(["stats", out, "--by", "model"]);
+    expect(byModel.stdout).toMatch(/^model +invocations/);
   });
 });

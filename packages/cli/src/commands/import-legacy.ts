@@ -5,7 +5,7 @@ import type { Command } from "../command.js";
 import { ExitCode } from "../exit-code.js";
 import { formatCount } from "../format-number.js";
 import { parseCommandArgs, parseInteger } from "../parse-command-args.js";
-import { createProgressBar } from "../progress-bar.js";
+import { createProgress } from "../progress-line.js";
 
 const OPTIONS = {
   out: { type: "string", short: "o" },
@@ -20,17 +20,29 @@ export const importLegacyCommand: Command = {
 
 Reads the legacy TelemetryLogger database (read-only, never modified) and
 appends each row of its invocations table to the event log at <path> as one
-durable cost_update event, oldest first, through @telemetry/logger-compat.
-Idempotent: invocations already in the log are skipped, so running it twice
-imports nothing the second time. If the file is not a legacy database, or a
-row is invalid, nothing is written.
+durable (fdatasync'd) cost_update event, oldest first, through
+@telemetry/logger-compat, in one streaming pass with bounded memory.
 
-Shows a progress bar on a terminal (stderr); always ends with one summary line.
+Idempotent and resumable: invocations already in the log are skipped, so a
+second run imports nothing, and a run that was interrupted (Ctrl-C, a crash,
+a full disk) or stopped at an invalid row (fix or delete it) is completed by
+running the same command again: every row ends up in the log exactly once.
+If the file is not a legacy database, nothing is written.
+
+Needs the SQLite engine better-sqlite3@^12, installed separately (only this
+command uses it): npm install better-sqlite3@^12, or with pnpm
+pnpm add better-sqlite3@^12 and pnpm approve-builds.
+
+Shows a progress line on a terminal (stderr): phase, done/total, rate, ETA.
+Always ends with one summary line.
 
 Options:
   -o, --out <path>         the event log to append to (required; created if missing)
   --max-size-bytes N       rotate the log before it would exceed N bytes
   --max-backups N          rotated files to keep (default 1)
+
+Exit codes: 0 imported, 1 failed (e.g. no SQLite engine, a disk error),
+            2 not a legacy database, an invalid row, or a usage error.
 
 Example:
   $ telemetry import-legacy ~/.llm_service/telemetry.db --out logs/events.jsonl
@@ -40,23 +52,23 @@ Example:
     const { values, positionals } = parseCommandArgs("import-legacy", args, OPTIONS, { min: 1, max: 1, names: "<telemetry.db>" });
     const dbPath = positionals[0] ?? "";
     if (values.out === undefined) throw new CliUsageError("--out <path> is required: the event log to import into");
-    // Loaded on demand: it brings in better-sqlite3's native module, which no
-    // other command needs, so `tail` or `query` never pay for it (or fail on it).
-    const { checkLegacyDatabase, importLegacyDatabase, TelemetryLogger } = await import("@telemetry/logger-compat");
-    // Checked before the log is opened: a rejected database must not leave an empty log behind.
-    await checkLegacyDatabase(dbPath);
-    const logger = await TelemetryLogger.open({
-      path: values.out,
-      ...(values["max-size-bytes"] === undefined ? {} : { maxSizeBytes: parseInteger(values["max-size-bytes"], "--max-size-bytes") }),
-      ...(values["max-backups"] === undefined ? {} : { maxBackups: parseInteger(values["max-backups"], "--max-backups") }),
-    });
-    const bar = io.stderr.isTTY === true ? createProgressBar(io.stderr, "import") : undefined;
+    const maxSizeBytes = values["max-size-bytes"] === undefined ? undefined : parseInteger(values["max-size-bytes"], "--max-size-bytes");
+    const maxBackups = values["max-backups"] === undefined ? undefined : parseInteger(values["max-backups"], "--max-backups");
+    // Loaded on demand, as only this command needs it (it loads the SQLite engine itself, and only when it runs).
+    const { importLegacyDatabase } = await import("@telemetry/logger-compat");
+    const progress = createProgress(io);
     let result;
     try {
-      result = await importLegacyDatabase({ dbPath, logger, onProgress: ({ done, total }) => bar?.update(done, total) });
+      result = await importLegacyDatabase({
+        dbPath,
+        path: values.out,
+        ...(maxSizeBytes === undefined ? {} : { maxSizeBytes }),
+        ...(maxBackups === undefined ? {} : { maxBackups }),
+        onProgress: ({ phase, done, total }) =>
+          progress.update(phase === "reading-log" ? { phase: "reading log", done, total, unit: "events" } : { phase: "importing", done, total, unit: "rows" }),
+      });
     } finally {
-      bar?.finish();
-      await logger.close();
+      progress.finish();
     }
     io.stdout.write(
       `imported ${formatCount(result.imported)} invocation${result.imported === 1 ? "" : "s"}, skipped ${formatCount(result.skipped)} already in the log (${dbPath} -> ${values.out})\n`,

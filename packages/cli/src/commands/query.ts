@@ -5,6 +5,7 @@ import { serializeEvent } from "@telemetry/schema";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { checkLogPath } from "../log-path.js";
 import { formatEvent } from "../format-event.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs, parseInteger } from "../parse-command-args.js";
@@ -40,6 +41,7 @@ Example:
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("query", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
     const path = positionals[0] ?? "";
+    await checkLogPath(path);
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "query", path);

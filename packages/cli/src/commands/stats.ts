@@ -5,6 +5,7 @@ import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { checkLogPath } from "../log-path.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
 import { countSkippedLines } from "../skipped-lines.js";
@@ -47,6 +48,7 @@ Example:
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("stats", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
     const path = positionals[0] ?? "";
+    await checkLogPath(path);
     const by = values.by ?? "run";
     if (by !== "run" && !(by in COST_KEYS)) {
       throw new CliUsageError(`invalid --by "${by}": expected one of run, ${Object.keys(COST_KEYS).join(", ")}`);
@@ -60,6 +62,12 @@ Example:
     const costKey = COST_KEYS[by];
     if (costKey === undefined) {
       const runs = await summarizeRuns(events);
+      if (runs.length === 0) {
+        // An empty run table would look like an empty log: imported legacy invocations, for one, carry no run_id.
+        io.stderr.write(`telemetry stats: no runs in ${path}: no event has a run_id (imported legacy invocations have none); group costs instead: ${io.programName} stats ${path} --by model|day|agent|tool\n`);
+        skipped.report();
+        return ExitCode.OK;
+      }
       io.stdout.write(values.json === true ? jsonLines(runs) : `${renderRunTable(runs, colors)}\n`);
     } else {
       const rows = sortRollup(await rollupCosts(events, { by: [costKey.key] }), costKey.key);

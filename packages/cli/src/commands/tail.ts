@@ -5,6 +5,7 @@ import { serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { checkLogPath } from "../log-path.js";
 import { formatEvent } from "../format-event.js";
 import { followWithHistory } from "../follow-with-history.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
@@ -49,6 +50,7 @@ Example:
   async run(args, io) {
     const { values, positionals } = parseCommandArgs("tail", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
     const path = positionals[0] ?? "";
+    await checkLogPath(path);
     const filter = buildEventFilter(values, io.now());
     const lines = values.lines === undefined ? DEFAULT_TAIL_LINES : parseInteger(values.lines, "--lines", 0);
     const colors = stdoutColors(io, values);

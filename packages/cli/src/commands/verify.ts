@@ -5,8 +5,11 @@ import type { Command } from "../command.js";
 import { ExitCode } from "../exit-code.js";
 import { formatCount } from "../format-number.js";
 import { oneLine } from "../format-event.js";
+import { checkLogPath } from "../log-path.js";
+import { trackLogProgress } from "../log-progress.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
+import { createProgress } from "../progress-line.js";
 
 const OPTIONS = {
   ...OUTPUT_OPTIONS,
@@ -23,7 +26,8 @@ would skip (torn tail, bad JSON, NUL bytes, invalid UTF-8, schema violations,
 overlong lines) as:
   <file>:<line>:<byte offset> <reason>
 Line numbers are 1-based; the offset is the byte where the line starts.
-Nothing is modified.
+Nothing is modified. On a terminal, a progress line (events read of the
+estimated total, rate, ETA) is shown on stderr while it reads.
 
 Options:
   --no-rotated      check only <path>, not its rotated files
@@ -41,18 +45,31 @@ Example:
     const { values, positionals } = parseCommandArgs("verify", args, OPTIONS, { min: 1, max: 1, names: "<path>" });
     const path = positionals[0] ?? "";
     const colors = stdoutColors(io, values);
+    await checkLogPath(path);
+    const rotated = values["no-rotated"] !== true;
+    const progress = createProgress(io, { json: values.json });
+    const tracked = await trackLogProgress(progress, { path, phase: "verifying", rotated });
     // Counted, not kept: a badly damaged log must not grow our memory.
     let invalid = 0;
     let valid = 0;
     const onInvalid = (issue: InvalidLine): void => {
       invalid++;
+      progress.hide();
       io.stdout.write(
         values.json === true
           ? `${JSON.stringify(issue)}\n`
           : `${colors.bold(`${issue.file}:${issue.line}:${issue.offset}`)} ${colors.red(oneLine(issue.reason))}\n`,
       );
     };
-    for await (const _event of readEvents(path, { rotated: values["no-rotated"] !== true, onInvalid })) valid++;
+    try {
+      for await (const event of readEvents(path, { rotated, onInvalid })) {
+        valid++;
+        tracked.onEvent(event);
+      }
+      tracked.done();
+    } finally {
+      progress.finish();
+    }
 
     if (values.json !== true) {
       const summary = `${formatCount(valid)} valid event${valid === 1 ? "" : "s"}, ${formatCount(invalid)} invalid line${invalid === 1 ? "" : "s"}`;
