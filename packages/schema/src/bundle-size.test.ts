@@ -5,8 +5,13 @@ import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 
-/** Gzipped bytes of a minified browser bundle using the whole runtime API. Measured 10,015 B on zod 4.6 with the validation fast path (README); almost all of it is zod/mini's core. */
-const GZIP_CEILING_BYTES = 10_240;
+/**
+ * Gzipped bytes of a minified browser bundle using the whole runtime API.
+ * Measured 10,015 B on zod 4.6 with the validation fast path, then 10,4xx B
+ * with the cross-language rules (year range, "__proto__" keys, depth of
+ * unknown fields, NEL); almost all of it is zod/mini's core (README).
+ */
+const GZIP_CEILING_BYTES = 10_752;
 
 async function bundle(entry: string): Promise<string> {
   const result = await build({

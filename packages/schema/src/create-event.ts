@@ -6,6 +6,7 @@ import { EventValidationError } from "./errors.js";
 import { passesFastPath } from "./event-fast-path.js";
 import { EVENT_FIELDS, eventInputSchema, type EventInput, type TelemetryEvent } from "./event-schema.js";
 import { toValidationIssues } from "./issues.js";
+import { structureIssue } from "./structure-limits.js";
 
 // Web Crypto exists in browsers and as a global in Node >= 19; typed locally
 // so this package needs neither DOM nor Node type definitions.
@@ -53,6 +54,9 @@ function canonical(source: Record<string, unknown>): TelemetryEvent {
  */
 export function createEvent(input: EventInput): TelemetryEvent {
   if (passesFastPath(input, "input")) return canonical(input);
+  // Before zod: it would drop a "__proto__" key (e.g. from JSON.parse) silently.
+  const structural = structureIssue(input);
+  if (structural !== undefined) throw new EventValidationError([structural]);
   const result = z.safeParse(eventInputSchema, input);
   if (!result.success) throw new EventValidationError(toValidationIssues(result.error.issues, input));
   return canonical(result.data);

@@ -13,7 +13,7 @@ import { toValidationIssues } from "./issues.js";
 export type EventBindings = Omit<EventInput, "event" | "ts" | "event_id">;
 
 /** Bindings are an event input without its own per-event fields: strict, so a typo fails where it is made. */
-export const eventBindingsSchema = z.omit(eventInputSchema, { event: true, ts: true, event_id: true });
+export const eventBindingsSchema = /* @__PURE__ */ z.omit(eventInputSchema, { event: true, ts: true, event_id: true });
 
 /**
  * Validates bindings once, when a child writer is created.

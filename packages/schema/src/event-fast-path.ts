@@ -7,6 +7,7 @@
 import { EVENT_TYPES } from "./event-type.js";
 import { EVENT_FIELDS } from "./event-schema.js";
 import { isTimestamp } from "./timestamp.js";
+import { unknownFieldIssue } from "./structure-limits.js";
 const EVENT_TYPE_SET: ReadonlySet<unknown> = new Set(EVENT_TYPES);
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(EVENT_FIELDS);
 const METRIC_FIELDS: ReadonlySet<string> = new Set(["model", "prompt_tokens", "completion_tokens", "total_tokens", "cost_usd", "latency_ms"]);
@@ -120,7 +121,8 @@ export function passesFastPath(value: unknown, mode: FastPathMode): value is Pla
       case "__proto__":
         return false;
       default:
-        if (mode === "input") return false;
+        // An unknown field (stored mode only) passes unless it is too deep or holds a "__proto__" key.
+        if (mode === "input" || (typeof v === "object" && unknownFieldIssue(key, v) !== undefined)) return false;
     }
   }
   if (!EVENT_TYPE_SET.has(value.event)) return false;

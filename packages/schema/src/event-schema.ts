@@ -18,11 +18,15 @@ export const metricsSchema = z.strictObject({
 
 export const attributeValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+/** Year 0000 is valid ISO 8601 but not a year most languages can hold (Python's `datetime` starts at 0001). */
+export const YEAR_ZERO_PATTERN = /^(?!0000-)/;
+
 /**
  * ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`) and any
- * sub-second precision, e.g. Python's `2026-02-13T10:05:23.330081+00:00`.
+ * sub-second precision, e.g. Python's `2026-02-13T10:05:23.330081+00:00`,
+ * in the years 0001-9999.
  */
-export const timestampSchema = z.iso.datetime({ offset: true });
+export const timestampSchema = z.iso.datetime({ offset: true }).check(z.regex(YEAR_ZERO_PATTERN, { error: "expected a year from 0001 to 9999" }));
 
 /** Field order is the wire order the Python reference writes. */
 const eventShape = {

@@ -17,4 +17,5 @@ export { serializeEvent } from "./serialize-event.js";
 export { isTimestamp, TIMESTAMP_PATTERN } from "./timestamp.js";
 export { eventJsonSchema } from "./json-schema.js";
 export { eventBindingsSchema, parseEventBindings, type EventBindings } from "./event-bindings.js";
+export { MAX_UNKNOWN_FIELD_DEPTH } from "./structure-limits.js";
 export { describeValue } from "./describe-value.js";

@@ -27,9 +27,9 @@ function message(issue: ZodIssue, input: unknown): string {
     case "invalid_value":
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, received ${JSON.stringify(input)}`;
     case "invalid_format":
-      return issue.format === "datetime"
-        ? `expected an ISO 8601 date-time with an offset (Z or ±hh:mm), received ${JSON.stringify(input)}`
-        : `expected format ${issue.format}`;
+      if (issue.format === "datetime") return `expected an ISO 8601 date-time with an offset (Z or ±hh:mm), received ${JSON.stringify(input)}`;
+      // A pattern of our own (the year range) carries its own message.
+      return issue.format === "regex" ? `${issue.message}, received ${JSON.stringify(input)}` : `expected format ${issue.format}`;
     case "too_small":
       return issue.origin === "string" ? "must not be empty" : `must be >= ${String(issue.minimum)}, received ${String(input)}`;
     case "too_big":

@@ -5,6 +5,7 @@ import { EventValidationError } from "./errors.js";
 import { passesFastPath } from "./event-fast-path.js";
 import { eventSchema, type TelemetryEvent } from "./event-schema.js";
 import { toValidationIssues } from "./issues.js";
+import { structureIssue } from "./structure-limits.js";
 
 export type SafeParseResult = { success: true; data: TelemetryEvent } | { success: false; error: EventValidationError };
 
@@ -15,6 +16,9 @@ export type SafeParseResult = { success: true; data: TelemetryEvent } | { succes
  */
 export function safeParseEvent(value: unknown): SafeParseResult {
   if (passesFastPath(value, "stored")) return { success: true, data: value as unknown as TelemetryEvent };
+  // Before zod: it would drop a "__proto__" key silently, and it recurses.
+  const structural = structureIssue(value);
+  if (structural !== undefined) return { success: false, error: new EventValidationError([structural]) };
   const result = z.safeParse(eventSchema, value);
   if (result.success) return { success: true, data: result.data };
   return { success: false, error: new EventValidationError(toValidationIssues(result.error.issues, value)) };

@@ -1,10 +1,12 @@
 // One event, one line: the only place an event becomes wire bytes.
 import { EVENT_FIELDS, type TelemetryEvent } from "./event-schema.js";
 
-// JSON.stringify escapes \n and \r inside strings but leaves U+2028/U+2029
-// raw; some line splitters (and JavaScript before ES2019) treat them as line
-// breaks, so they are escaped too.
-const LINE_SEPARATORS = /[\u2028\u2029]/g;
+// JSON.stringify escapes \n and \r inside strings but leaves U+0085 (NEL),
+// U+2028 and U+2029 raw; some line splitters treat them as line breaks
+// (Python's str.splitlines() splits on all three, JavaScript before ES2019 on
+// the last two), so they are escaped too.
+const LINE_SEPARATORS = /[\u0085\u2028\u2029]/g;
+
 
 const KNOWN_FIELDS: ReadonlySet<string> = new Set(EVENT_FIELDS);
 
@@ -27,7 +29,5 @@ function withoutNulls(event: TelemetryEvent): object {
  */
 export function serializeEvent(event: TelemetryEvent): string {
   const json = JSON.stringify(withoutNulls(event));
-  return json.includes("\u2028") || json.includes("\u2029")
-    ? json.replace(LINE_SEPARATORS, (c) => (c === "\u2028" ? "\\u2028" : "\\u2029"))
-    : json;
+  return json.includes("\u0085") || json.includes("\u2028") || json.includes("\u2029") ? json.replace(LINE_SEPARATORS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
 }

@@ -66,7 +66,15 @@ export class LogFile {
   private fd = -1;
   private ino = 0;
   private dev = 0;
-  /** The file may end in a fragment: check the last byte before the next write. */
+  /**
+   * The size the file has if nobody but us wrote to it since our last batch
+   * (which ended in "\n"), or -1 when unknown (just opened, or our write
+   * failed part way). Only a file of another size can end in a fragment, so
+   * only then is its last byte read.
+   */
+  private expectedSize = -1;
+  /** The size the last inode check saw, for the write that follows it in the same turn. */
+  private sizeSeen: number | undefined;
   /** Written since the last fdatasync. */
   private dirty = false;
   /** Directories holding entries we created and have not yet made durable. */
@@ -105,6 +113,8 @@ export class LogFile {
     this.ino = stats.ino;
     this.dev = stats.dev;
     this.dirty = false;
+    this.expectedSize = -1;
+    this.sizeSeen = undefined;
   }
 
   private createOrOpen(): { fd: number; stats: Stats } {
@@ -134,11 +144,22 @@ export class LogFile {
     }
   }
 
-  /** False when `path` now names another file (rotated by someone) or none. */
+  /**
+   * False when `path` now names another file (rotated by someone) or none.
+   * The one system call of the check also gives our file's size, kept for
+   * the write that follows.
+   */
   private isCurrent(): boolean {
     // lstat: a symlink put in the log's place is "another file", and the reopen refuses it.
     const stats = lstatSync(this.path, { throwIfNoEntry: false });
-    return stats?.ino === this.ino && stats.dev === this.dev;
+    const current = stats?.ino === this.ino && stats.dev === this.dev;
+    this.sizeSeen = current ? stats.size : undefined;
+    return current;
+  }
+
+  /** Whether the file of `size` bytes may end in a fragment: only when someone else changed its size since our last batch. */
+  private mayBeTorn(size: number): boolean {
+    return size !== this.expectedSize && hasTornTail(this.fd, size);
   }
 
   /** Leaves the current file for the one now at `path`; unsynced data of the old one is made durable first. */
@@ -162,10 +183,10 @@ export class LogFile {
     if (this.fd < 0 || !this.isCurrent()) return undefined;
     const max = this.options.maxSizeBytes;
     if (max === Number.POSITIVE_INFINITY) return max;
-    const size = fstatSync(this.fd).size;
+    const size = this.sizeSeen ?? fstatSync(this.fd).size;
     if (size === 0) return Math.max(max, firstBytes);
     // A repair "\n" may precede the batch; it counts against the limit.
-    const used = size + (hasTornTail(this.fd, size) ? 1 : 0);
+    const used = size + (this.mayBeTorn(size) ? 1 : 0);
     return used + firstBytes <= max ? max - used : undefined;
   }
 
@@ -203,7 +224,11 @@ export class LogFile {
     try {
       // Checked before every batch, not only after our own failures: another
       // process sharing the file may have died mid-write since our last batch.
-      if (hasTornTail(this.fd, fstatSync(this.fd).size)) buffer = Buffer.concat([NEWLINE, data]);
+      // Its bytes changed the size, so an unchanged size needs no read.
+      const size = this.sizeSeen ?? fstatSync(this.fd).size;
+      this.sizeSeen = undefined;
+      if (this.mayBeTorn(size)) buffer = Buffer.concat([NEWLINE, data]);
+      this.expectedSize = -1;
       this.writeAll(buffer);
       this.dirty = true;
       // Retention may have deleted our file under us if another process rotated
@@ -211,9 +236,12 @@ export class LogFile {
       if (fstatSync(this.fd).nlink === 0) {
         this.openSync();
         this.write(data);
+        return;
       }
+      // If anyone else appended meanwhile, the size will differ and the next batch reads the tail.
+      this.expectedSize = size + buffer.length;
     } catch (error) {
-      // Part of the buffer may be on disk: the next batch's tail check repairs it.
+      // Part of the buffer may be on disk: expectedSize is unknown, so the next batch's tail check repairs it.
       throw wrapOsError(error, "appending to", this.path);
     }
   }
@@ -227,6 +255,21 @@ export class LogFile {
       if (written <= 0) throw new WriterError("EIO", `appending to ${this.path} failed: write(2) wrote nothing`, { path: this.path, syscall: "write" });
       offset += written;
     }
+  }
+
+  /** True when a sync can run inline: no directory entry waits to be made durable (those go to the pool). */
+  get canSyncInline(): boolean {
+    return this.dirsToSync.size === 0 && this.fd >= 0;
+  }
+
+  /** fdatasync on the main thread: for a lone waiting event on a disk whose syncs are fast (the caller decides). */
+  syncInline(): void {
+    try {
+      fdatasyncSync(this.fd);
+    } catch (error) {
+      throw wrapOsError(error, "fdatasync of", this.path);
+    }
+    this.dirty = false;
   }
 
   /** fdatasync off the main thread, then any directory entries we created. */

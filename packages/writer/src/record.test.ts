@@ -123,6 +123,16 @@ await new Promise((resolve) => setTimeout(resolve, 50));
 console.log(JSON.stringify(writerStats(writer)));
 `;
 
+const HANDLERS_THAT_FAIL = `
+const { openEventWriter } = await import(WRITER_ENTRY);
+const throwing = await openEventWriter({ path: process.argv[2], onError: () => { throw new Error("handler threw"); } });
+throwing.record({ event: "nope" });
+const rejecting = await openEventWriter({ path: process.argv[2], onError: async () => { throw new Error("async handler rejected"); } });
+rejecting.record({ event: "nope" });
+await new Promise((resolve) => setTimeout(resolve, 50));
+console.log("still running");
+`;
+
 const RECORD_INVALID_MANY = `
 const { openEventWriter } = await import(WRITER_ENTRY);
 const writer = await openEventWriter({ path: process.argv[2] });
@@ -154,6 +164,16 @@ describe("record in a real process", () => {
     expect(result.stderr).toContain("failed with EVENT_TOO_LARGE");
     expect(result.stderr).toContain("failed with ENOSPC");
     expect(result.stderr).toContain("failed with WRITER_CLOSED");
+  });
+
+  it("survives an onError handler that throws or returns a rejected promise: the default report takes it", { timeout: 60_000 }, async () => {
+    const dir = testdir();
+    const program = writeChildProgram(dir, "handlers.mjs", HANDLERS_THAT_FAIL);
+    const result = await runChild(program, [join(dir, "events.jsonl")]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("still running\n");
+    expect(result.stderr).toContain("handler threw");
+    expect(result.stderr).toContain("async handler rejected");
   });
 
   it("default report: one stderr line per distinct error code, repeats counted, never a flood", { timeout: 60_000 }, async () => {

@@ -1,0 +1,93 @@
+// One awaited producer on a fast disk: its lone event is fdatasync'd on the
+// main thread (no thread-pool round trip); batches of many, and any sync once
+// syncs turn slow, go to the thread pool so the event loop is never held long.
+import * as fs from "node:fs";
+import { join } from "node:path";
+import { withTmpfs } from "@telemetry/test-utils";
+import { afterEach, describe, expect, it, onTestFinished, vi, type TestContext } from "vitest";
+import { openEventWriter, writerStats } from "./open-event-writer.js";
+import { readLog } from "./log-lines.fixture.js";
+
+/** Extra time each fdatasync takes, inline or on the pool: a disk that turned slow. */
+let slowSyncMs = 0;
+vi.mock("node:fs", async (importOriginal) => {
+  const actual = await importOriginal<typeof fs>();
+  const fdatasyncSync = (fd: number): void => {
+    actual.fdatasyncSync(fd);
+    const until = performance.now() + slowSyncMs;
+    while (performance.now() < until) {
+      // A slow disk holds the caller for this long.
+    }
+  };
+  const fdatasync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void): void => {
+    const delay = slowSyncMs;
+    actual.fdatasync(fd, (error) => (delay === 0 ? callback(error) : setTimeout(() => callback(error), delay)));
+  };
+  return { ...actual, fdatasync: vi.fn(fdatasync), fdatasyncSync: vi.fn(fdatasyncSync) };
+});
+
+afterEach(() => {
+  slowSyncMs = 0;
+  vi.mocked(fs.fdatasync).mockClear();
+  vi.mocked(fs.fdatasyncSync).mockClear();
+});
+
+/** A tmpfs: fdatasync there takes microseconds, like a fast NVMe disk, whatever the machine's own disk is. */
+function fastDisk(context: TestContext): string | undefined {
+  const tmpfs = withTmpfs(4 * 1024 * 1024);
+  if (typeof tmpfs === "string") {
+    context.skip(tmpfs);
+    return undefined;
+  }
+  onTestFinished(() => tmpfs.unmount());
+  return join(tmpfs.dir, "events.jsonl");
+}
+
+describe("inline fdatasync for a lone awaited event", () => {
+  it("fdatasyncs a lone awaited event on the main thread when recent syncs were fast, and it is durable before emit resolves", async (context) => {
+    const path = fastDisk(context);
+    if (path === undefined) return;
+    const writer = await openEventWriter({ path });
+    for (let i = 0; i < 50; i++) {
+      await writer.emit({ event: "task_started", run_id: `R-${i}` });
+      expect(vi.mocked(fs.fdatasync).mock.calls.length + vi.mocked(fs.fdatasyncSync).mock.calls.length).toBeGreaterThanOrEqual(i + 1);
+    }
+    const { inlineSyncs, syncs } = writerStats(writer);
+    await writer.close();
+    // Most run inline; under load a preempted sync can look slow and send a few to the pool.
+    expect(inlineSyncs).toBeGreaterThanOrEqual(25);
+    expect(vi.mocked(fs.fdatasyncSync).mock.calls.length).toBe(inlineSyncs);
+    expect(syncs).toBeGreaterThanOrEqual(50);
+    expect(readLog(path).events).toHaveLength(50);
+  });
+
+  it("sends batches of many events to the thread pool", async (context) => {
+    const path = fastDisk(context);
+    if (path === undefined) return;
+    const writer = await openEventWriter({ path });
+    for (let i = 0; i < 5; i++) await writer.emit({ event: "task_started" });
+    const before = writerStats(writer);
+    vi.mocked(fs.fdatasync).mockClear();
+    await Promise.all(Array.from({ length: 500 }, () => writer.emit({ event: "execution_start" })));
+    const after = writerStats(writer);
+    await writer.close();
+    expect(after.batches - before.batches).toBeLessThan(50);
+    // Every multi-event batch synced on the pool.
+    expect(vi.mocked(fs.fdatasync).mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(after.inlineSyncs - before.inlineSyncs).toBeLessThanOrEqual(1);
+  });
+
+  it("goes back to the thread pool once syncs turn slow, so a slow disk holds the event loop at most once", async (context) => {
+    const path = fastDisk(context);
+    if (path === undefined) return;
+    const writer = await openEventWriter({ path });
+    for (let i = 0; i < 10; i++) await writer.emit({ event: "task_started" });
+    const warm = writerStats(writer).inlineSyncs;
+    expect(warm).toBeGreaterThan(0);
+    slowSyncMs = 20;
+    for (let i = 0; i < 20; i++) await writer.emit({ event: "task_completed" });
+    const inlineWhileSlow = writerStats(writer).inlineSyncs - warm;
+    await writer.close();
+    expect(inlineWhileSlow).toBe(1);
+  });
+});
