@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import { invocationToEvent, TelemetryLogger, validateInvocationRecord, type InvocationRow } from "@telemetry/logger-compat";
+import { seededRandom } from "@telemetry/cli/seeded-random";
 import { readEvents } from "@telemetry/reader";
 import { serializeEvent } from "@telemetry/schema";
 import type { BenchArea, BenchGoal, BenchRow } from "./report.js";
@@ -24,18 +25,6 @@ const AGENTS = ["agent-a", "agent-b", "backend-dev", "frontend-dev", null] as co
 const TOOLS = ["claude-code", "cursor", "codex"] as const;
 const MODELS = ["claude-3.5-sonnet", "gpt-4o-mini", "gpt-4-turbo"] as const;
 
-/** Deterministic PRNG (mulberry32), so every run measures the same data. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function pick<T>(rng: () => number, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)]!;
 }
@@ -47,7 +36,7 @@ function legacyTimestamp(ms: number, micros: number): string {
 
 /** Rows in time order over SPAN_DAYS before NOW, as a live logger appends them. */
 function* invocations(count: number): Generator<InvocationRow> {
-  const rng = random(7);
+  const rng = seededRandom(7);
   const start = NOW.getTime() - SPAN_DAYS * MS_PER_DAY;
   const step = (SPAN_DAYS * MS_PER_DAY) / count;
   for (let i = 0; i < count; i++) {

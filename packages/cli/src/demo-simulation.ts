@@ -4,6 +4,7 @@
 // Seeded, so the figures are the same on every machine; timestamps are
 // simulated (a run takes minutes of simulated time, the demo a second).
 import type { EventInput, TelemetryEvent } from "@telemetry/schema";
+import { seededRandom } from "./seeded-random.js";
 
 export interface EventSink {
   emit(input: EventInput): Promise<TelemetryEvent>;
@@ -48,18 +49,6 @@ const ROLES = [
   { agent: "reviewer", phase: "review", work: ["read the diff", "check edge cases", "write comments"] },
   { agent: "tester", phase: "testing", work: ["run unit tests", "run e2e tests", "collect coverage"] },
 ] as const;
-
-/** mulberry32: a tiny, well-distributed PRNG; enough for plausible fake data. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function demoRunId(start: Date, run: number): string {
   return `RUN-${start.toISOString().slice(0, 10).replaceAll("-", "")}-${String(run + 1).padStart(3, "0")}`;
