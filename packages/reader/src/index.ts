@@ -5,7 +5,7 @@ export type { EventCursor, CursorEntry, PollResult, PollOptions } from "./event-
 export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";
 export type { Checkpoint, FileIdentity } from "./checkpoint.js";
 export { summarizeRuns, RunSummaryAccumulator, type RunSummary } from "./summarize-runs.js";
-export { rollupCosts, CostRollupAccumulator, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
+export { rollupCosts, CostRollupAccumulator, tokensOf, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
 export { InvalidLineError, type InvalidLine, type InvalidLineKind } from "./invalid-line.js";
 export { LogNotFoundError } from "./log-not-found-error.js";
 export { LogBusyError } from "./log-busy-error.js";

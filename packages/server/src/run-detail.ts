@@ -4,6 +4,7 @@
 // by tasks and by the caps below, never by the number of events.
 import { Buffer } from "node:buffer";
 import type { TelemetryEvent } from "@telemetry/schema";
+import { tokensOf } from "@telemetry/reader";
 import type { FailureView, TaskOutcome, TaskView } from "@telemetry/web";
 
 /** Lines kept per run for the run view; older ones are counted in `events_omitted` (the full list: `/api/events?run_id=`). */
@@ -51,12 +52,6 @@ interface RunState {
   /** Index of the oldest line in `recent` (a ring once full). */
   head: number;
   events: number;
-}
-
-function tokensOf(event: TelemetryEvent): number {
-  const m = event.metrics;
-  if (m === undefined) return 0;
-  return m.total_tokens ?? (m.prompt_tokens ?? 0) + (m.completion_tokens ?? 0);
 }
 
 // Timestamps of one log are nearly always in order; the string compare is
