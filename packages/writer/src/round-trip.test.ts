@@ -9,7 +9,8 @@ import { readLog } from "./log-lines.fixture.js";
 // whatever a summary holds, it must stay inside its own line.
 const text = fc.string({ unit: "binary", maxLength: 200 });
 const attributes = fc.dictionary(
-  fc.string({ unit: "binary", minLength: 1, maxLength: 20 }),
+  // "__proto__" is refused by the schema (its own test covers that): a valid event never has it.
+  fc.string({ unit: "binary", minLength: 1, maxLength: 20 }).filter((key) => key !== "__proto__"),
   fc.oneof(text, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
   { maxKeys: 5 },
 );
