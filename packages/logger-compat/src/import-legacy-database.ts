@@ -2,24 +2,24 @@
 // `invocations` table becomes one durable `cost_update` event, oldest first.
 // One streaming pass over the database, in bounded batches: memory does not
 // grow with the database, and an import stopped at any point (a crash, a
-// bad row, a full disk) is completed by running it again, because rows
-// whose invocation_id is already in the log are skipped.
-import { readEvents } from "@telemetry/reader";
-import { EventValidationError } from "@telemetry/schema";
+// bad row, a full disk) is completed by running it again, which finds in the
+// log's tail where the last run stopped.
+import { EventValidationError, type EventInput } from "@telemetry/schema";
 import { openEventWriter, type EventWriter, type WriterOptions } from "@telemetry/writer";
-import { InvocationIdSet } from "./invocation-id-set.js";
 import { invocationErrorFromEvent, invocationToEvent, invocationToEventInput } from "./invocation-event.js";
 import { InvocationValidationError, validateInvocationRecord, type InvocationIssue, type InvocationRow } from "./invocation-record.js";
 import { LegacyDatabase, legacyInvocationId, legacyRowId, legacyRowToRecord, type LegacyRow } from "./legacy-database.js";
 import { loggerWriter } from "./logger-writer.js";
+import { findResumePoint } from "./resume-point.js";
 import { loadSqliteEngine } from "./sqlite-engine.js";
 import type { TelemetryLogger } from "./telemetry-logger.js";
 
 export interface ImportProgress {
   /**
-   * `"reading-log"`: collecting the ids already in the log (`done` events
-   * read so far; `total` unknown). `"importing"`: `done` rows of `total`
-   * handled (imported + skipped).
+   * `"reading-log"`: looking back from the end of the log for where an
+   * earlier import stopped (`done` events read so far, usually a handful;
+   * `total` unknown). `"importing"`: `done` rows of `total` handled
+   * (imported + skipped), reported as each batch becomes durable.
    */
   readonly phase: "reading-log" | "importing";
   readonly done: number;
@@ -29,15 +29,14 @@ export interface ImportProgress {
 interface ImportSource {
   /** The legacy SQLite database. Opened read-only; never modified. */
   readonly dbPath: string;
-  /** Called when a phase starts and then about every batch (every 10,000 events while reading the log). */
+  /** Called when a phase starts and then every batch (every 10,000 events while reading the log). */
   readonly onProgress?: (progress: ImportProgress) => void;
   /**
-   * Rows read and handed to the writer at a time (two batches are in flight,
-   * so one is validated while the other is fsync'd). Bounds memory: rows in
-   * flight survive young-generation GCs, so larger batches grow the heap
-   * (measured: peak RSS 148 MB at 500, 164 MB at 1000, 221 MB at 4000 for
-   * 200,000 rows) while each fdatasync is already shared by hundreds of
-   * rows. Default 500.
+   * Rows read and handed to the writer at a time: each batch is one write(2)
+   * and one fdatasync, and while one is being synced the next is read and
+   * validated. Only a batch's joined lines wait for the disk (about 250
+   * bytes a row), so memory stays flat; larger batches share each fdatasync
+   * among more rows. Default 1000.
    */
   readonly batchSize?: number;
 }
@@ -47,14 +46,14 @@ export type ImportLegacyDatabaseOptions = ImportSource &
   (
     | { readonly logger: TelemetryLogger }
     | ({
-        /** The event log (created if missing; rotated files `path.N` are read for ids too). */
+        /** The event log (created if missing; its rotated files `path.N` are read too, to find where an earlier import stopped). */
         readonly path: string;
       } & Pick<WriterOptions, "maxSizeBytes" | "maxBackups" | "fileMode" | "maxEventBytes">)
   );
 
 export interface ImportResult {
   readonly imported: number;
-  /** Rows whose invocation_id was already in the log. */
+  /** Rows not appended: already in the log (an earlier import), or repeating an earlier row's invocation_id. */
   readonly skipped: number;
 }
 
@@ -79,6 +78,8 @@ export class LegacyRowError extends Error {
   }
 }
 
+const DEFAULT_BATCH_SIZE = 1000;
+
 /** How import rows are checked: a NULL privacy level is the legacy column default; a NULL timestamp is the time of the import, as when logInvocation gets none. */
 const ROW_CHECK = { privacyLevel: "metadata" as const, now: (): Date => new Date() };
 
@@ -90,20 +91,6 @@ function rowToInvocation(row: LegacyRow, dbPath: string, note: string): Invocati
     if (error instanceof InvocationValidationError) throw new LegacyRowError(dbPath, legacyRowId(row), error, note);
     throw error;
   }
-}
-
-/** The invocation ids of every `cost_update` event in the log and its rotated files. */
-async function readLoggedIds(path: string, expected: number, report: (done: number) => void): Promise<InvocationIdSet> {
-  const ids = new InvocationIdSet(expected);
-  let read = 0;
-  report(0);
-  // Damaged lines are skipped: they hold no event, so their rows are imported (again).
-  for await (const event of readEvents(path, { onInvalid: () => undefined })) {
-    if (event.event === "cost_update") ids.add(event.event_id);
-    if (++read % 10_000 === 0) report(read);
-  }
-  if (read % 10_000 !== 0) report(read);
-  return ids;
 }
 
 async function openTarget(options: ImportLegacyDatabaseOptions): Promise<{ writer: EventWriter; owned: boolean }> {
@@ -151,24 +138,73 @@ export async function checkLegacyDatabase(dbPath: string): Promise<{ readonly in
 }
 
 /**
+ * Queues one batch with the writer (which validates it during the call). A
+ * batch the writer refuses as invalid is queued again row by row up to the
+ * bad row, so the rows before it are stored and the bad one is named.
+ * @returns the batch's promise of durability, and the error to stop with (if a row was refused).
+ */
+function queueBatch(writer: EventWriter, batch: Batch, dbPath: string, note: string): { stored: Promise<unknown>; refused: Error | undefined } {
+  try {
+    return { stored: writer.emitBatch(batch.inputs), refused: undefined };
+  } catch (error) {
+    if (!(error instanceof EventValidationError)) throw error;
+    const stored: Promise<number>[] = [];
+    for (const [i, input] of batch.inputs.entries()) {
+      try {
+        stored.push(writer.emitBatch([input]));
+      } catch (rowError) {
+        if (!(rowError instanceof EventValidationError)) throw rowError;
+        return { stored: Promise.all(stored), refused: new LegacyRowError(dbPath, batch.rowIds[i]!, invocationErrorFromEvent(rowError), note) };
+      }
+    }
+    throw error;
+  }
+}
+
+/** Rows handed to the writer at once: small enough that their objects die young (a whole batch's would live through a GC). */
+const SLICE_ROWS = 250;
+
+/** A batch queued with the writer: its slices' promises, its rows, and rows read up to its end. */
+interface InFlight {
+  readonly stored: Promise<unknown>[];
+  count: number;
+  done: number;
+}
+
+/** Waits until the batch is durable, reports it, and returns how many rows it stored. */
+async function settle(batch: InFlight, total: number, onProgress: ImportSource["onProgress"]): Promise<number> {
+  // Every slice settles before the first failure is rethrown, so none is left unobserved.
+  const results = await Promise.allSettled(batch.stored);
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  onProgress?.({ phase: "importing", done: batch.done, total });
+  return batch.count;
+}
+
+interface Batch {
+  readonly inputs: EventInput[];
+  readonly rowIds: number[];
+}
+
+/**
  * Appends every row of the legacy database's `invocations` table to the
- * log, oldest first (by `timestamp`, then row id), skipping rows whose
- * invocation_id is already there. Each appended event is fdatasync'd before
- * it counts as imported.
+ * log, oldest first (by `timestamp`, then row id), after the rows an earlier
+ * import already appended. Each batch of events is fdatasync'd before its
+ * rows count as imported.
  *
  * Resumable rather than all-or-nothing: the file and its schema are checked
  * before the log is touched, but rows are checked as they stream, so an
  * invalid row stops the import with the rows before it already written.
  * Running the import again (after fixing the row, or after a crash or a full
- * disk) skips what is there and imports the rest: every row ends up in the
- * log exactly once.
+ * disk) finds in the log's tail where the last run stopped and imports the
+ * rest: every row ends up in the log exactly once.
  * @throws {SqliteUnavailableError} (SQLITE_UNAVAILABLE) when better-sqlite3 is missing or not built; nothing is written.
  * @throws {NotLegacyDatabaseError} (NOT_LEGACY_DATABASE) for a missing, unreadable or non-SQLite file, or one without the legacy table; nothing is written.
  * @throws {LegacyRowError} (LEGACY_ROW_INVALID) for a row that is not a valid record; the rows before it stay imported.
  */
 export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions): Promise<ImportResult> {
   const { dbPath, onProgress } = options;
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   if (!Number.isSafeInteger(batchSize) || batchSize < 1) throw new RangeError(`importLegacyDatabase: batchSize must be a whole number >= 1, received ${batchSize}`);
   const db = LegacyDatabase.open(await loadSqliteEngine(), dbPath);
   let target: { writer: EventWriter; owned: boolean } | undefined;
@@ -176,86 +212,71 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
     const total = db.countRows();
     target = await openTarget(options);
     const { writer } = target;
-    // Sized for the rows to come: it holds the logged ids and then each imported one.
-    const present = await readLoggedIds(writer.path, total, (done) => onProgress?.({ phase: "reading-log", done, total: undefined }));
+    onProgress?.({ phase: "reading-log", done: 0, total: undefined });
+    // Two batches may share one unsynced write: the window covers both, twice over.
+    const resume = await findResumePoint(writer.path, db, 4 * batchSize, (read) => {
+      if (read % 10_000 === 0) onProgress?.({ phase: "reading-log", done: read, total: undefined });
+    });
+    const before = resume.after === undefined ? 0 : db.countThrough(resume.after);
 
     let imported = 0;
-    let skipped = 0;
     const note = "the rows before it are imported; fix or delete it and import again: rows already in the log are skipped";
-    // Settles one batch of emits; the first failure (a bad row, a disk error) is rethrown after all have settled.
-    const settle = async (batch: readonly { rowId: number; written: Promise<unknown> }[]): Promise<void> => {
-      const results = await Promise.allSettled(batch.map((b) => b.written));
-      let failure: Error | undefined;
-      results.forEach((result, i) => {
-        if (result.status === "fulfilled") imported++;
-        else if (failure === undefined) {
-          const reason: unknown = result.reason;
-          if (reason instanceof EventValidationError) failure = new LegacyRowError(dbPath, batch[i]!.rowId, invocationErrorFromEvent(reason), note);
-          else failure = reason instanceof Error ? reason : new Error(String(reason));
-        }
-      });
-      if (failure !== undefined) throw failure;
-    };
-
-    onProgress?.({ phase: "importing", done: 0, total });
-    const rows = db.rows();
-    let read = 0;
-    // Two batches in flight: while one waits for its fdatasync, the next is read and validated.
-    let previous: Promise<void> = Promise.resolve();
+    onProgress?.({ phase: "importing", done: before, total });
+    const rows = db.rows(resume.after);
+    let read = before;
+    // One batch waits for its fdatasync while the next is read, validated and
+    // queued (the writer keeps their order and joins what queues meanwhile
+    // into one write). Rows go to the writer in slices, so each row's objects
+    // die within a slice, young; only joined lines wait for the disk.
+    let previous: InFlight | undefined;
+    // A bad row: thrown once the rows before it are stored.
+    let stop: Error | undefined;
     try {
-      for (;;) {
-        const batch: { rowId: number; written: Promise<unknown> }[] = [];
-        let exhausted = false;
-        let badRow: Error | undefined;
-        for (let n = 0; n < batchSize; n++) {
-          const next = rows.next();
-          if (next.done === true) {
-            exhausted = true;
-            break;
+      for (let exhausted = false; !exhausted && stop === undefined; ) {
+        const current: InFlight = { stored: [], count: 0, done: 0 };
+        while (current.count < batchSize && !exhausted && stop === undefined) {
+          const slice: Batch = { inputs: [], rowIds: [] };
+          const sliceRows = Math.min(SLICE_ROWS, batchSize - current.count);
+          while (slice.inputs.length < sliceRows) {
+            const next = rows.next();
+            if (next.done === true) {
+              exhausted = true;
+              break;
+            }
+            read++;
+            const row = next.value;
+            const id = legacyInvocationId(row);
+            if (typeof id === "string" && resume.present.has(id)) continue;
+            try {
+              slice.inputs.push(invocationToEventInput(rowToInvocation(row, dbPath, note)));
+            } catch (error) {
+              stop = error instanceof Error ? error : new Error(String(error));
+              break;
+            }
+            slice.rowIds.push(legacyRowId(row));
           }
-          read++;
-          const row = next.value;
-          const id = legacyInvocationId(row);
-          if (typeof id === "string" && present.has(id)) {
-            skipped++;
-            continue;
-          }
-          let invocation: InvocationRow;
-          try {
-            invocation = rowToInvocation(row, dbPath, note);
-          } catch (error) {
-            badRow = error instanceof Error ? error : new Error(String(error));
-            break;
-          }
-          // A second row with the same id (a legacy table without its UNIQUE constraint) is skipped like a logged one.
-          if (!present.add(invocation.invocation_id)) {
-            skipped++;
-            continue;
-          }
-          batch.push({ rowId: legacyRowId(row), written: writer.emit(invocationToEventInput(invocation)) });
+          const queued = queueBatch(writer, slice, dbPath, note);
+          // Observed now, awaited below: a disk error of this batch surfaces at that await.
+          queued.stored.catch(() => undefined);
+          current.stored.push(queued.stored);
+          current.count += queued.refused === undefined ? slice.inputs.length : slice.rowIds.indexOf((queued.refused as LegacyRowError).rowId);
+          stop ??= queued.refused;
         }
-        // This batch is settled even if the one before failed, so none of its rejections goes unobserved.
-        const current = previous.catch(() => undefined).then(() => settle(batch));
-        current.catch(() => undefined);
-        try {
-          await previous;
-        } finally {
-          previous = current;
-        }
-        onProgress?.({ phase: "importing", done: read, total });
-        if (badRow !== undefined) {
-          await previous;
-          throw badRow;
-        }
-        if (exhausted) break;
+        current.done = read;
+        const waiting = previous;
+        previous = current;
+        if (waiting !== undefined) imported += await settle(waiting, total, onProgress);
       }
-      await previous;
+      const last = previous;
+      previous = undefined;
+      if (last !== undefined) imported += await settle(last, total, onProgress);
+      if (stop !== undefined) throw stop;
     } finally {
       // Whatever failed, nothing is left in flight (and no rejection unobserved) when we return.
-      await previous.catch(() => undefined);
+      await Promise.allSettled(previous?.stored ?? []);
       rows.return?.();
     }
-    return { imported, skipped };
+    return { imported, skipped: total - imported };
   } finally {
     db.close();
     if (target?.owned === true) await target.writer.close();

@@ -25,9 +25,57 @@ export function legacyInvocationId(row: LegacyRow): unknown {
   return row[AT.invocation_id];
 }
 
-// Import order: oldest first. The legacy schema indexes `timestamp`, so
-// SQLite walks that index (ties in rowid order) instead of sorting the table.
-const SELECT_ROWS = `SELECT ${LEGACY_COLUMNS.join(", ")} FROM invocations ORDER BY timestamp, id`;
+/**
+ * Where a row stands in import order: oldest first by `timestamp` (as
+ * SQLite orders it: NULL first, then numbers, then text), ties by row id.
+ */
+export interface RowPosition {
+  readonly timestamp: unknown;
+  readonly id: number;
+}
+
+// Import order. The legacy schema indexes `timestamp`, and an index entry
+// carries the rowid (`id`), so SQLite walks that index in (timestamp, id)
+// order instead of sorting the table, also from a position (row values).
+const COLUMNS = LEGACY_COLUMNS.join(", ");
+const ORDER = "ORDER BY timestamp, id";
+/** Rows after a position; a NULL timestamp compares as NULL in a row value, hence its own form. */
+const AFTER = "(timestamp, id) > (?, ?)";
+const AFTER_NULL = "(timestamp IS NULL AND id > ?) OR timestamp IS NOT NULL";
+const THROUGH = "timestamp IS NULL OR (timestamp, id) <= (?, ?)";
+const THROUGH_NULL = "timestamp IS NULL AND id <= ?";
+/**
+ * Of rows sharing an invocation_id (only possible in a table without the
+ * legacy UNIQUE constraint), the first inserted is the one imported.
+ */
+const FIRST_OF_ID = "id IN (SELECT MIN(id) FROM invocations GROUP BY invocation_id)";
+
+function sqliteClass(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  if (typeof value === "number" || typeof value === "bigint") return 1;
+  if (typeof value === "string") return 2;
+  return 3;
+}
+
+/** Compares two positions as SQLite orders them (BINARY collation), so JS agrees with ORDER BY. */
+export function comparePositions(a: RowPosition, b: RowPosition): number {
+  const ca = sqliteClass(a.timestamp);
+  const cb = sqliteClass(b.timestamp);
+  if (ca !== cb) return ca - cb;
+  if (ca === 1) {
+    const x = Number(a.timestamp);
+    const y = Number(b.timestamp);
+    if (x !== y) return x < y ? -1 : 1;
+  } else if (ca === 2) {
+    // UTF-8 byte order, which BINARY collation uses (UTF-16 order differs above U+FFFF).
+    const order = Buffer.compare(Buffer.from(a.timestamp as string), Buffer.from(b.timestamp as string));
+    if (order !== 0) return order;
+  } else if (ca === 3) {
+    const order = Buffer.compare(a.timestamp as Uint8Array, b.timestamp as Uint8Array);
+    if (order !== 0) return order;
+  }
+  return a.id - b.id;
+}
 
 /** An OS error for `path`, shaped like Node's own (code, path, syscall). */
 function osError(code: string, message: string, path: string, syscall: string): NodeJS.ErrnoException {
@@ -53,13 +101,28 @@ function checkReadableFile(dbPath: string): void {
   }
 }
 
+/** Whether some unique index (or key) of the table covers exactly `invocation_id`. */
+function hasUniqueInvocationId(db: BetterSqlite3.Database): boolean {
+  const indexes = db.prepare("SELECT name, \"unique\" AS u, partial FROM pragma_index_list('invocations')").all() as { name: string; u: number; partial: number }[];
+  return indexes.some(
+    (index) =>
+      index.u === 1 &&
+      index.partial === 0 &&
+      (db.prepare("SELECT name FROM pragma_index_info(?)").all(index.name) as { name: string | null }[]).map((c) => c.name).join() === "invocation_id",
+  );
+}
+
 export class LegacyDatabase {
   readonly path: string;
   readonly #db: BetterSqlite3.Database;
+  /** The table has the legacy UNIQUE constraint on invocation_id: no duplicates to leave out. */
+  readonly #unique: boolean;
+  #positionOf: BetterSqlite3.Statement | undefined;
 
   private constructor(path: string, db: BetterSqlite3.Database) {
     this.path = path;
     this.#db = db;
+    this.#unique = hasUniqueInvocationId(db);
   }
 
   /**
@@ -96,11 +159,38 @@ export class LegacyDatabase {
   }
 
   /**
-   * Every row, oldest first, streamed: SQLite steps through the table as the
-   * caller pulls, so memory does not grow with the database.
+   * The rows to import, oldest first, after `after` (from the first row when
+   * undefined), streamed: SQLite steps through the index as the caller pulls,
+   * so memory does not grow with the database. Rows repeating an earlier
+   * row's invocation_id (a table without the UNIQUE constraint) are left out.
    */
-  rows(): IterableIterator<LegacyRow> {
-    return this.#db.prepare(SELECT_ROWS).raw(true).iterate() as IterableIterator<LegacyRow>;
+  rows(after?: RowPosition): IterableIterator<LegacyRow> {
+    const where = [after === undefined ? undefined : after.timestamp === null ? AFTER_NULL : AFTER, this.#unique ? undefined : FIRST_OF_ID].filter((w) => w !== undefined);
+    const sql = `SELECT ${COLUMNS} FROM invocations ${where.length === 0 ? "" : `WHERE ${where.map((w) => `(${w})`).join(" AND ")} `}${ORDER}`;
+    const params = after === undefined ? [] : after.timestamp === null ? [after.id] : [after.timestamp, after.id];
+    return this.#db.prepare(sql).raw(true).iterate(...params) as IterableIterator<LegacyRow>;
+  }
+
+  /** Rows at or before `position` in import order. */
+  countThrough(position: RowPosition): number {
+    const sql = `SELECT COUNT(*) AS n FROM invocations WHERE ${position.timestamp === null ? THROUGH_NULL : THROUGH}`;
+    const params = position.timestamp === null ? [position.id] : [position.timestamp, position.id];
+    return (this.#db.prepare(sql).get(...params) as { n: number }).n;
+  }
+
+  /** The position of the (first) row with this invocation_id, or undefined. Indexed by the legacy UNIQUE constraint. */
+  positionOf(invocationId: string): RowPosition | undefined {
+    this.#positionOf ??= this.#db.prepare("SELECT timestamp, id FROM invocations WHERE invocation_id = ? ORDER BY id LIMIT 1");
+    return this.#positionOf.get(invocationId) as RowPosition | undefined;
+  }
+
+  /** The row `count` rows before `position` in import order, or undefined when fewer rows precede it. */
+  positionBefore(position: RowPosition, count: number): RowPosition | undefined {
+    const where = position.timestamp === null ? "timestamp IS NULL AND id < ?" : "timestamp IS NULL OR (timestamp, id) < (?, ?)";
+    const params = position.timestamp === null ? [position.id] : [position.timestamp, position.id];
+    return this.#db.prepare(`SELECT timestamp, id FROM invocations WHERE ${where} ORDER BY timestamp DESC, id DESC LIMIT 1 OFFSET ?`).get(...params, count - 1) as
+      | RowPosition
+      | undefined;
   }
 
   close(): void {

@@ -5,11 +5,11 @@ import { spawn } from "node:child_process";
 import { existsSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import Database from "better-sqlite3";
 import { readEvents } from "@telemetry/reader";
-import { fixturePath, testdir } from "@telemetry/test-utils";
+import { testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
 import { importLegacyDatabase } from "./import-legacy-database.js";
+import { legacyDatabase } from "./records.fixture.js";
 
 const distIndex = fileURLToPath(new URL("../dist/index.js", import.meta.url));
 const ROWS = 40_000;
@@ -20,23 +20,6 @@ const [dbPath, path] = process.argv.slice(2);
 await importLegacyDatabase({ dbPath, path, batchSize: 200 });
 process.stdout.write("finished");
 `;
-
-/** A legacy database (the fixture's schema) with `count` rows. */
-function legacyDatabase(path: string, count: number): void {
-  const fixture = new Database(fixturePath("legacy", "telemetry.db"), { readonly: true });
-  const ddl = (fixture.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'invocations'").get() as { sql: string }).sql;
-  fixture.close();
-  const db = new Database(path);
-  db.exec(ddl);
-  const insert = db.prepare(
-    "INSERT INTO invocations (invocation_id, timestamp, agent_name, tool_name, model_name, prompt_tokens, completion_tokens, total_tokens, cost_usd, latency_ms, status) VALUES (?, ?, 'agent-a', 'codex', 'gpt-4o', 10, 5, 15, 0.01, 100, 'success')",
-  );
-  const start = Date.parse("2026-01-01T00:00:00Z");
-  db.transaction(() => {
-    for (let i = 0; i < count; i++) insert.run(`inv-${i}`, new Date(start + i * 1000).toISOString().replace("Z", ""));
-  })();
-  db.close();
-}
 
 describe("resumable import", () => {
   it("imports every row exactly once when an import is SIGKILLed half way and run again", async () => {
