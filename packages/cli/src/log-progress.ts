@@ -1,10 +1,13 @@
-// Progress for a command that reads a whole log: events done out of an
-// estimated total. The reader streams events, not byte offsets, so the total
-// is the size of the log's files divided by the average line size, measured
-// by serializing one event in 256 (a line is its event serialized, plus
-// "\n"; within a few percent, as re-serialization normalizes only spacing).
+// Progress for a command that reads a whole log, drawn from the moment the
+// read starts. verify counts events of an estimated total: readEvents
+// streams events, not byte offsets, so the total is the size of the log's
+// files divided by the average line size, measured by serializing one event
+// in 256 (a line is its event serialized, plus "\n"; within a few percent,
+// as re-serialization normalizes only spacing). query and stats count bytes
+// of the log, which queryEvents reports: its pre-filter skips most events
+// of a filtered query unseen, so events would not measure the work.
 import { stat } from "node:fs/promises";
-import { listLogFiles } from "@telemetry/reader";
+import { listLogFiles, type ReadProgress } from "@telemetry/reader";
 import { serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import type { Progress } from "./progress-line.js";
 
@@ -54,6 +57,31 @@ export async function trackLogProgress(progress: Progress, options: { path: stri
     },
     done() {
       progress.update({ phase: options.phase, done: events, total: events, unit: "events" });
+    },
+  };
+}
+
+export interface LogBytesProgress {
+  /** Pass as queryEvents' `onRead`. */
+  readonly onRead: (read: ReadProgress) => void;
+  /** The final count, with total = done. */
+  done(): void;
+}
+
+/** Progress in bytes of the log read, for commands reading through queryEvents. */
+export async function trackLogBytes(progress: Progress, options: { path: string; phase: string; rotated?: boolean }): Promise<LogBytesProgress> {
+  let total = await logBytes(options.path, options.rotated ?? true);
+  let done = 0;
+  progress.update({ phase: options.phase, done, total, unit: "bytes" });
+  return {
+    onRead(read) {
+      done = read.bytes;
+      // The live file may have grown since it was measured: never past 100% before the end.
+      total = Math.max(read.totalBytes, done + 1);
+      progress.update({ phase: options.phase, done, total, unit: "bytes" });
+    },
+    done() {
+      progress.update({ phase: options.phase, done, total: done, unit: "bytes" });
     },
   };
 }

@@ -17,7 +17,8 @@ describe("progress line", () => {
   });
 
   it("shows bytes as MB", () => {
-    expect(renderProgressLine({ phase: "verifying", done: 250e6, total: 1e9, unit: "bytes" }, 1_000, 120)).toMatch(/ 25% {2}250 MB\/1000 MB {2}250\.0 MB\/s {2}ETA 3\.0s$/);
+    expect(renderProgressLine({ phase: "verifying", done: 250e6, total: 1e9, unit: "bytes" }, 1_000, 120)).toMatch(/ 25% {2}250 MB\/1,000 MB {2}250\.0 MB\/s {2}ETA 3\.0s$/);
+    expect(renderProgressLine({ phase: "querying", done: 12_345_678, total: 98_765_432, unit: "bytes" }, 1_000, 120)).toMatch(/ 12% {2}12\.3 MB\/98\.8 MB {2}12\.3 MB\/s {2}ETA 7\.0s$/);
   });
 
   it("fits a narrow terminal: the bar goes first, the line never wraps", () => {
@@ -48,6 +49,23 @@ describe("progress line", () => {
       "\rimporting  []  100%  10/10 rows  66 rows/s  done<clear>",
       "\r<clear>",
     ]);
+  });
+
+  it("after hide, draws again at the next update the throttle allows, so results printed in between stay clean", () => {
+    const writes: string[] = [];
+    let now = 0;
+    const progress = createProgressLine({ write: (text: string) => writes.push(text), columns: 100 }, () => now);
+    progress.update({ phase: "querying", done: 0, total: 10, unit: "bytes" });
+    progress.hide();
+    progress.hide(); // nothing shown: nothing to clear
+    now = 50;
+    progress.update({ phase: "querying", done: 1, total: 10, unit: "bytes" }); // too soon after the last draw
+    now = 120;
+    progress.update({ phase: "querying", done: 2, total: 10, unit: "bytes" });
+    expect(writes).toHaveLength(3);
+    expect(writes[0]).toMatch(/^\rquerying {2}\[-+\] {4}0% {2}0\.0 MB\/0\.0 MB {2}ETA -\x1b\[K$/);
+    expect(writes[1]).toBe("\r\x1b[K");
+    expect(writes[2]).toMatch(/^\rquerying {2}\[#+-+\] {3}20% {2}0\.0 MB\/0\.0 MB .*ETA \S+\x1b\[K$/);
   });
 
   it("is silent when stderr is not a terminal, and with --json", () => {

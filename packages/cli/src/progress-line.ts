@@ -63,7 +63,9 @@ export function createProgressLine(stream: OutputStream, now: () => number = () 
         return;
       }
       const finished = update.total !== undefined && update.done >= update.total;
-      if (!shown || finished || t - lastDraw >= MIN_REDRAW_MS) draw(update, t);
+      // Also after hide(): a command printing results as it reads (query)
+      // hides the line before each, and it comes back at most 10 times a second.
+      if (finished || t - lastDraw >= MIN_REDRAW_MS) draw(update, t);
     },
     hide() {
       if (shown) stream.write("\r\x1b[K");
@@ -77,8 +79,9 @@ export function createProgressLine(stream: OutputStream, now: () => number = () 
   };
 }
 
+/** Bytes as MB: `12.3 MB` below 100 MB, then whole MB with thousands separators (`1,234 MB`). */
 function formatAmount(value: number, unit: string): string {
-  return unit === "bytes" ? `${(value / 1e6).toFixed(value >= 1e8 ? 0 : 1)} MB` : formatCount(value);
+  return unit === "bytes" ? `${value >= 1e8 ? formatCount(Math.round(value / 1e6)) : (value / 1e6).toFixed(1)} MB` : formatCount(value);
 }
 
 /**

@@ -1,5 +1,5 @@
 export { readEvents, type ReadOptions } from "./read-events.js";
-export { queryEvents, createEventMatcher, type QueryOptions } from "./query-events.js";
+export { queryEvents, createEventMatcher, type QueryOptions, type ReadProgress } from "./query-events.js";
 export { openLogCursor, type LogCursor, type LogCursorOptions, type LogDiscontinuity } from "./log-cursor.js";
 export type { EventCursor, CursorEntry, PollResult, PollOptions } from "./event-cursor.js";
 export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";

@@ -169,6 +169,25 @@ describe("queryEvents", () => {
     expect(invalid).toEqual([expect.objectContaining({ line: 3, kind: "too_long", excerpt: "q".repeat(200) })]);
   });
 
+  it("reports the bytes read of the whole log's size, up to the total, in either order and across rotated files", async () => {
+    const path = join(testdir(), "events.jsonl");
+    const line = (i: number): string => `${serializeEvent(createEvent({ event: "task_started", run_id: `RUN-${i % 7}`, attributes: { pad: "x".repeat(300) } }))}\n`;
+    const text = (from: number, count: number): string => Array.from({ length: count }, (_, i) => line(from + i)).join("");
+    writeFileSync(`${path}.1`, text(0, 4000));
+    writeFileSync(path, text(4000, 4000));
+    const total = Buffer.byteLength(text(0, 4000)) + Buffer.byteLength(text(4000, 4000));
+    for (const order of ["asc", "desc"] as const) {
+      const seen: { bytes: number; totalBytes: number }[] = [];
+      // A filter the pre-filter answers: most lines are skipped unparsed, but every byte is read and counted.
+      const found = await query(path, { order, run_id: "RUN-3", onRead: (p) => seen.push(p) });
+      expect(found.length, order).toBeGreaterThan(1000);
+      expect(seen.length, order).toBeGreaterThan(2);
+      expect(seen.every((p) => p.totalBytes === total), order).toBe(true);
+      expect(seen.map((p) => p.bytes), order).toEqual([...seen.map((p) => p.bytes)].sort((a, b) => a - b));
+      expect(seen.at(-1)?.bytes, order).toBe(total);
+    }
+  });
+
   it("rejects a since that is not an instant at the call, before reading anything", () => {
     expect(() => queryEvents("/nonexistent/events.jsonl", { since: "last tuesday" })).toThrow(InvalidQueryError);
     expect(() => queryEvents("/nonexistent/events.jsonl", { limit: -1 })).toThrow(expect.objectContaining({ code: "QUERY_INVALID", option: "limit" }));

@@ -40,6 +40,18 @@ export interface QueryOptions extends ReadOptions {
    * `{ order: "desc", limit: N }` reads only as far back as the newest N.
    */
   readonly order?: "asc" | "desc";
+  /**
+   * Called after each chunk read (up to 1 MiB), with the bytes of the log
+   * read so far (from the end, in "desc" order) and the size of its files
+   * when the query opened them: for a progress display. The pre-filter
+   * skips parsing, not reading, so bytes measure the work left.
+   */
+  readonly onRead?: (progress: ReadProgress) => void;
+}
+
+export interface ReadProgress {
+  readonly bytes: number;
+  readonly totalBytes: number;
 }
 
 function instantOption(option: "since" | "until", value: Date | string | undefined): Instant | undefined {
@@ -123,10 +135,18 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
   let found = 0;
   const files = await openLogFiles(path, options.rotated ?? true);
   try {
+    const { onRead } = options;
+    const sizes = await Promise.all(files.map(async ({ handle }) => (await handle.stat()).size));
+    const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
+    // Bytes of the files already read whole.
+    let before = 0;
     if (options.order === "desc") {
-      for (const { file, handle } of files.reverse()) {
-        const { size } = await handle.stat();
-        for await (const item of readLinesBackward(handle, size, { file, maxLineBytes, prefilter })) {
+      files.reverse();
+      sizes.reverse();
+      for (const [i, { file, handle }] of files.entries()) {
+        const size = sizes[i]!;
+        const onRegion = onRead === undefined ? undefined : (bytes: number): void => onRead({ bytes: before + bytes, totalBytes });
+        for await (const item of readLinesBackward(handle, size, { file, maxLineBytes, prefilter, onRegion })) {
           signal?.throwIfAborted();
           if (item.type === "invalid") {
             if (options.strict || options.onInvalid) invalid(await item.issue());
@@ -136,6 +156,7 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
             signal?.throwIfAborted();
           }
         }
+        before += size;
       }
       return;
     }
@@ -145,6 +166,7 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
       for (let more = true; more; ) {
         signal?.throwIfAborted();
         more = await lines.read();
+        onRead?.({ bytes: before + lines.position, totalBytes });
         for (let item = lines.next(); item !== undefined; item = lines.next()) {
           if (item.type === "invalid") invalid(item.issue);
           else if (matches(item.event)) {
@@ -162,6 +184,7 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
           signal?.throwIfAborted();
         }
       }
+      before += lines.position;
     }
   } finally {
     await closeAll(files);

@@ -19,6 +19,8 @@ export interface BackwardOptions {
   readonly file: string;
   readonly maxLineBytes: number;
   readonly prefilter: ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined;
+  /** Called after each region is read, with the bytes read so far from the end. */
+  readonly onRegion?: ((bytes: number) => void) | undefined;
 }
 
 /** A line read backwards: its event, or a report whose `line` number is counted only if asked for. */
@@ -103,6 +105,7 @@ export async function* readLinesBackward(handle: FileHandle, size: number, optio
     }
     // Only the file's last region can end without a newline: its torn tail.
     for (const item of lines.end()) add(item);
+    options.onRegion?.(size - start);
     for (let i = items.length - 1; i >= 0; i--) yield items[i]!;
     end = start;
   }

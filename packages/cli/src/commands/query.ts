@@ -7,8 +7,10 @@ import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.j
 import { ExitCode } from "../exit-code.js";
 import { checkLogPath } from "../log-path.js";
 import { formatEvent } from "../format-event.js";
+import { trackLogBytes } from "../log-progress.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs, parseInteger } from "../parse-command-args.js";
+import { createProgress } from "../progress-line.js";
 import { countSkippedLines } from "../skipped-lines.js";
 
 const OPTIONS = {
@@ -25,7 +27,9 @@ export const queryCommand: Command = {
 
 Prints the events of <path> and its rotated files that match every filter,
 oldest first, one per line. Times are shown in UTC. Lines that cannot be read
-are skipped and counted on stderr (see: telemetry verify).
+are skipped and counted on stderr (see: telemetry verify). On a terminal, a
+progress line (MB of the log read, rate, ETA) is shown on stderr while it
+reads, cleared before each result line; never with --json.
 
 ${FILTER_HELP}
 Selection:
@@ -45,15 +49,27 @@ Example:
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "query", path);
+    const limit = values.limit === undefined ? undefined : parseInteger(values.limit, "--limit");
+    const progress = createProgress(io, { json: values.json });
+    const tracked = await trackLogBytes(progress, { path, phase: "querying" });
     const events = queryEvents(path, {
       ...filter,
       order: values.desc === true ? "desc" : "asc",
-      ...(values.limit === undefined ? {} : { limit: parseInteger(values.limit, "--limit") }),
+      ...(limit === undefined ? {} : { limit }),
       onInvalid: skipped.onInvalid,
+      onRead: tracked.onRead,
     });
-    // Streamed: the first matches print while the rest of the log is read, in constant memory.
-    for await (const event of events) {
-      io.stdout.write(values.json === true ? `${serializeEvent(event)}\n` : `${formatEvent(event, colors)}\n`);
+    // Results and the progress line share the terminal when stdout is one too.
+    const clearFirst = io.stdout.isTTY === true;
+    try {
+      // Streamed: the first matches print while the rest of the log is read, in constant memory.
+      for await (const event of events) {
+        if (clearFirst) progress.hide();
+        io.stdout.write(values.json === true ? `${serializeEvent(event)}\n` : `${formatEvent(event, colors)}\n`);
+      }
+      tracked.done();
+    } finally {
+      progress.finish();
     }
     skipped.report();
     return ExitCode.OK;

@@ -1,13 +1,15 @@
 // `telemetry stats <path> [--by run|day|agent|tool|model]`: per-run
 // summaries or cost roll-ups, as a table or JSON lines.
-import { queryEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
+import { queryEvents, rollupCosts, summarizeRuns, type CostGroupKey, type CostRollupRow, type RunSummary } from "@telemetry/reader";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
 import { checkLogPath } from "../log-path.js";
+import { trackLogBytes } from "../log-progress.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
+import { createProgress } from "../progress-line.js";
 import { countSkippedLines } from "../skipped-lines.js";
 import { renderCostTable, renderRunTable, sortRollup } from "../summary-tables.js";
 
@@ -32,7 +34,9 @@ events, tasks by final outcome, agents, tokens and cost.
 agent_role, tool or metrics.model: invocations, tokens and cost.
 Days are listed oldest first; other groups by cost, highest first.
 Reads rotated files too; lines that cannot be read are skipped and counted
-on stderr.
+on stderr. On a terminal, a progress line (MB of the log read, rate, ETA)
+is shown on stderr while it reads and cleared before the table; never with
+--json.
 
 ${FILTER_HELP}
 ${OUTPUT_HELP}
@@ -56,12 +60,23 @@ Example:
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "stats", path);
+    const progress = createProgress(io, { json: values.json });
+    const tracked = await trackLogBytes(progress, { path, phase: "summarizing" });
     // Streamed through the query, so filters keep its byte-level pre-filter.
-    const events = queryEvents(path, { ...filter, onInvalid: skipped.onInvalid });
+    const events = queryEvents(path, { ...filter, onInvalid: skipped.onInvalid, onRead: tracked.onRead });
 
     const costKey = COST_KEYS[by];
-    if (costKey === undefined) {
-      const runs = await summarizeRuns(events);
+    let runs: RunSummary[] | undefined;
+    let rows: CostRollupRow[] | undefined;
+    try {
+      if (costKey === undefined) runs = await summarizeRuns(events);
+      else rows = await rollupCosts(events, { by: [costKey.key] });
+      tracked.done();
+    } finally {
+      // Gone before anything else is printed.
+      progress.finish();
+    }
+    if (runs !== undefined) {
       if (runs.length === 0) {
         // An empty run table would look like an empty log: imported legacy invocations, for one, carry no run_id.
         io.stderr.write(`telemetry stats: no runs in ${path}: no event has a run_id (imported legacy invocations have none); group costs instead: ${io.programName} stats ${path} --by model|day|agent|tool\n`);
@@ -69,9 +84,9 @@ Example:
         return ExitCode.OK;
       }
       io.stdout.write(values.json === true ? jsonLines(runs) : `${renderRunTable(runs, colors)}\n`);
-    } else {
-      const rows = sortRollup(await rollupCosts(events, { by: [costKey.key] }), costKey.key);
-      io.stdout.write(values.json === true ? jsonLines(rows) : `${renderCostTable(rows, costKey.key, costKey.header, colors)}\n`);
+    } else if (rows !== undefined && costKey !== undefined) {
+      const sorted = sortRollup(rows, costKey.key);
+      io.stdout.write(values.json === true ? jsonLines(sorted) : `${renderCostTable(sorted, costKey.key, costKey.header, colors)}\n`);
     }
     skipped.report();
     return ExitCode.OK;
