@@ -42,8 +42,6 @@ const ORDER = "ORDER BY timestamp, id";
 /** Rows after a position; a NULL timestamp compares as NULL in a row value, hence its own form. */
 const AFTER = "(timestamp, id) > (?, ?)";
 const AFTER_NULL = "(timestamp IS NULL AND id > ?) OR timestamp IS NOT NULL";
-const THROUGH = "timestamp IS NULL OR (timestamp, id) <= (?, ?)";
-const THROUGH_NULL = "timestamp IS NULL AND id <= ?";
 /**
  * Of rows sharing an invocation_id (only possible in a table without the
  * legacy UNIQUE constraint), the first inserted is the one imported.
@@ -171,9 +169,13 @@ export class LegacyDatabase {
     return this.#db.prepare(sql).raw(true).iterate(...params) as IterableIterator<LegacyRow>;
   }
 
-  /** Rows at or before `position` in import order. */
-  countThrough(position: RowPosition): number {
-    const sql = `SELECT COUNT(*) AS n FROM invocations WHERE ${position.timestamp === null ? THROUGH_NULL : THROUGH}`;
+  /**
+   * Rows after `position` in import order (all rows when undefined). Counted
+   * from the index range after it, so a re-run near the end counts little.
+   */
+  countAfter(position: RowPosition | undefined): number {
+    if (position === undefined) return this.countRows();
+    const sql = `SELECT COUNT(*) AS n FROM invocations WHERE ${position.timestamp === null ? AFTER_NULL : AFTER}`;
     const params = position.timestamp === null ? [position.id] : [position.timestamp, position.id];
     return (this.#db.prepare(sql).get(...params) as { n: number }).n;
   }

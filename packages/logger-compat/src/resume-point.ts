@@ -37,7 +37,7 @@ export async function findResumePoint(path: string, db: LegacyDatabase, window: 
     if (!found) {
       found = true;
       floor = db.positionBefore(position, window);
-      missing = db.countThrough(position) - (floor === undefined ? 0 : db.countThrough(floor));
+      missing = db.countAfter(floor) - db.countAfter(position);
     }
     if (floor !== undefined && comparePositions(position, floor) <= 0) break;
     if (!present.has(event.event_id)) {
