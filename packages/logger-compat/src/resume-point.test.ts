@@ -14,7 +14,7 @@ const idsIn = (path: string): string[] => linesIn(path).map((line) => (JSON.pars
 const range = (from: number, to: number): string[] => Array.from({ length: to - from }, (_, i) => `inv-${from + i}`);
 
 describe("resuming an import from the log's tail", () => {
-  it("reads only the tail of a 30,000-event log to find that there is nothing left to import", async () => {
+  it("reads only the tail of a 30,000-event log to find that there is nothing left to import", { timeout: 60_000 }, async () => {
     const dir = testdir();
     const dbPath = join(dir, "telemetry.db");
     const path = join(dir, "events.jsonl");
@@ -28,7 +28,7 @@ describe("resuming an import from the log's tail", () => {
     expect(idsIn(path)).toEqual(range(0, 30_000));
   });
 
-  it("imports again the rows a crash lost inside the last writes, even when later lines survived", async () => {
+  it("imports again the rows a crash lost inside the last writes, even when later lines survived", { timeout: 30_000 }, async () => {
     const dir = testdir();
     const dbPath = join(dir, "telemetry.db");
     const path = join(dir, "events.jsonl");
