@@ -63,9 +63,10 @@ describe("progress line", () => {
     now = 120;
     progress.update({ phase: "querying", done: 2, total: 10, unit: "bytes" });
     expect(writes).toHaveLength(3);
-    expect(writes[0]).toMatch(/^\rquerying {2}\[-+\] {4}0% {2}0\.0 MB\/0\.0 MB {2}ETA -\x1b\[K$/);
-    expect(writes[1]).toBe("\r\x1b[K");
-    expect(writes[2]).toMatch(/^\rquerying {2}\[#+-+\] {3}20% {2}0\.0 MB\/0\.0 MB .*ETA \S+\x1b\[K$/);
+    const shown = writes.map((w) => w.replaceAll("\x1b[K", "<clear>"));
+    expect(shown[0]).toMatch(/^\rquerying {2}\[-+\] {4}0% {2}0\.0 MB\/0\.0 MB {2}ETA -<clear>$/);
+    expect(shown[1]).toBe("\r<clear>");
+    expect(shown[2]).toMatch(/^\rquerying {2}\[#+-+\] {3}20% {2}0\.0 MB\/0\.0 MB .*ETA \S+<clear>$/);
   });
 
   it("is silent when stderr is not a terminal, and with --json", () => {
