@@ -18,28 +18,23 @@ export interface HeaderCheckpoint {
   readonly line: number;
 }
 
-/** Every checkpoint of one file shares its identity object: one digest per file. */
-const digests = new WeakMap<FileIdentity, { bytes: number; sha256: string }>();
+/** Every checkpoint of one file shares its identity object: one digest, and one header prefix, per file. */
+const prefixes = new WeakMap<FileIdentity, string>();
 
-function digestOf(identity: FileIdentity): { bytes: number; sha256: string } {
-  let digest = digests.get(identity);
-  if (digest === undefined) {
+function prefixOf(identity: FileIdentity): string {
+  let prefix = prefixes.get(identity);
+  if (prefix === undefined) {
     const head = Buffer.from(identity.head, "base64");
-    digest = { bytes: head.length, sha256: createHash("sha256").update(head).digest("base64") };
-    digests.set(identity, digest);
+    const file: HeaderCheckpoint["file"] = { dev: identity.dev, ino: identity.ino, head_bytes: head.length, head_sha256: createHash("sha256").update(head).digest("base64") };
+    prefix = `{"file":${JSON.stringify(file)},"offset":`;
+    prefixes.set(identity, prefix);
   }
-  return digest;
+  return prefix;
 }
 
-/** The header value for the position just after an event. */
+/** The header value for the position just after an event (JSON of a `HeaderCheckpoint`, built without a JSON.stringify per event). */
 export function checkpointHeader(checkpoint: Checkpoint): string {
-  const { bytes, sha256 } = digestOf(checkpoint.file);
-  const compact: HeaderCheckpoint = {
-    file: { dev: checkpoint.file.dev, ino: checkpoint.file.ino, head_bytes: bytes, head_sha256: sha256 },
-    offset: checkpoint.offset,
-    line: checkpoint.line,
-  };
-  return JSON.stringify(compact);
+  return `${prefixOf(checkpoint.file)}${checkpoint.offset},"line":${checkpoint.line}}`;
 }
 
 function isHeaderCheckpoint(value: unknown): value is HeaderCheckpoint {
