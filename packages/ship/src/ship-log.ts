@@ -8,8 +8,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, JetStreamApiCodes, type JetStreamManager } from "@nats-io/jetstream";
-import { LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
-import { checkpointFromHeader, checkpointHeader } from "./checkpoint-header.js";
+import { compactCheckpointJson, expandCheckpoint, LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
 import { AckPipeline, PublishRejectedError, type StoredAck } from "./ack-pipeline.js";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
 import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, defaultSubject } from "./fleet-headers.js";
@@ -113,6 +112,14 @@ function isFatal(error: unknown): boolean {
   );
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Starts shipping `path`; runs until `signal` aborts or a fatal error. */
 export function shipLog(options: ShipOptions): Shipper {
   const host = options.host ?? hostname();
@@ -165,7 +172,7 @@ export function shipLog(options: ShipOptions): Shipper {
     const last = await jsm.streams.getMessage(streamName, { last_by_subj: subject });
     if (last === null) return { checkpoint: undefined, seq: 0 };
     const header = last.header.get(CHECKPOINT_HEADER);
-    const checkpoint = header === "" ? undefined : await checkpointFromHeader(header, options.path);
+    const checkpoint = await expandCheckpoint(options.path, parseJson(header));
     if (checkpoint === undefined) {
       throw new SubjectConflictError(subject, streamName, new Error(`message ${last.seq} has no ${CHECKPOINT_HEADER} header`));
     }
@@ -188,7 +195,7 @@ export function shipLog(options: ShipOptions): Shipper {
   /** Publishes one event; an event larger than the server accepts gets a rejected acknowledgement instead. */
   function publish(acks: AckPipeline, maxPayload: number, entry: CursorEntry, expectLastSeq: number | undefined): { ack: Promise<StoredAck>; refused: boolean } {
     const data = encoder.encode(entry.line);
-    const checkpoint = checkpointHeader(entry.checkpoint);
+    const checkpoint = compactCheckpointJson(entry.checkpoint);
     // Header bytes: names, values and separators; a generous bound is enough to refuse early.
     const size = data.length + checkpoint.length + host.length + entry.event.event_id.length + 256;
     if (size > maxPayload) {

@@ -1,9 +1,10 @@
 import { renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { openLogCursor, type Checkpoint, type LogDiscontinuity } from "@telemetry/reader";
 import { testdir } from "@telemetry/test-utils";
-import { checkpointFromHeader, checkpointHeader } from "./checkpoint-header.js";
+import type { Checkpoint } from "./checkpoint.js";
+import { compactCheckpoint, compactCheckpointJson, expandCheckpoint } from "./compact-checkpoint.js";
+import { openLogCursor, type LogDiscontinuity } from "./log-cursor.js";
 
 const line = (id: string): string => `{"event":"task_started","ts":"2026-02-13T10:00:00+00:00","run_id":"r","summary":"${"x".repeat(600)}","event_id":"${id}"}\n`;
 
@@ -25,18 +26,19 @@ async function idsFrom(path: string, from: Checkpoint, gone: LogDiscontinuity[] 
   }
 }
 
-describe("the checkpoint header each shipped message carries", () => {
+describe("compact checkpoints (what each shipped message and each SSE id carries)", () => {
   it("is small whatever the file's first line, and resolves against the log to exactly the reader's checkpoint", async () => {
     const path = join(testdir(), "events.jsonl");
     writeFileSync(path, line("a") + line("b") + line("c"), { mode: 0o600 });
     const checkpoints = await checkpointsOf(path);
     for (const checkpoint of checkpoints) {
-      const header = checkpointHeader(checkpoint);
-      expect(header.length).toBeLessThan(200);
-      expect(header).not.toContain(checkpoint.file.head);
-      expect(await checkpointFromHeader(header, path)).toEqual(checkpoint);
+      const json = compactCheckpointJson(checkpoint);
+      expect(JSON.parse(json)).toEqual(compactCheckpoint(checkpoint));
+      expect(json.length).toBeLessThan(200);
+      expect(json).not.toContain(checkpoint.file.head);
+      expect(await expandCheckpoint(path, JSON.parse(json))).toEqual(checkpoint);
     }
-    expect(await idsFrom(path, (await checkpointFromHeader(checkpointHeader(checkpoints[0]!), path))!)).toEqual(["b", "c"]);
+    expect(await idsFrom(path, (await expandCheckpoint(path, compactCheckpoint(checkpoints[0]!)))!)).toEqual(["b", "c"]);
   });
 
   it("finds the file after it was rotated to another name", async () => {
@@ -45,7 +47,7 @@ describe("the checkpoint header each shipped message carries", () => {
     const [first] = await checkpointsOf(path);
     renameSync(path, `${path}.1`);
     writeFileSync(path, line("c"), { mode: 0o600 });
-    const resolved = (await checkpointFromHeader(checkpointHeader(first!), path))!;
+    const resolved = (await expandCheckpoint(path, compactCheckpoint(first!)))!;
     expect(resolved).toEqual(first);
     expect(await idsFrom(path, resolved)).toEqual(["b", "c"]);
   });
@@ -56,7 +58,7 @@ describe("the checkpoint header each shipped message carries", () => {
     const [first] = await checkpointsOf(path);
     rmSync(path);
     writeFileSync(path, line("c"), { mode: 0o600 });
-    const resolved = (await checkpointFromHeader(checkpointHeader(first!), path))!;
+    const resolved = (await expandCheckpoint(path, compactCheckpoint(first!)))!;
     const gone: LogDiscontinuity[] = [];
     expect(await idsFrom(path, resolved, gone)).toEqual(["c"]);
     expect(gone.map((d) => d.kind)).toEqual(["file_gone"]);
@@ -69,21 +71,21 @@ describe("the checkpoint header each shipped message carries", () => {
     const [first] = await checkpointsOf(path);
     renameSync(path, join(dir, "elsewhere.jsonl"));
     symlinkSync(join(dir, "elsewhere.jsonl"), path);
-    const resolved = (await checkpointFromHeader(checkpointHeader(first!), path))!;
+    const resolved = (await expandCheckpoint(path, compactCheckpoint(first!)))!;
     expect(resolved.file.head).not.toBe(first!.file.head);
   });
 
-  it("still reads the full checkpoint that messages shipped by earlier versions carry", async () => {
+  it("returns a full checkpoint (what earlier versions stored) as it is", async () => {
     const path = join(testdir(), "events.jsonl");
     writeFileSync(path, line("a") + line("b"), { mode: 0o600 });
     const [first] = await checkpointsOf(path);
-    expect(await checkpointFromHeader(JSON.stringify(first), path)).toEqual(first);
+    expect(await expandCheckpoint(path, JSON.parse(JSON.stringify(first)))).toEqual(first);
   });
 
-  it("is not a checkpoint when the header holds something else", async () => {
+  it("is undefined for anything that is neither form", async () => {
     const path = join(testdir(), "events.jsonl");
-    for (const value of ["", "not json", "{}", '{"file":{"dev":"1","ino":"2"},"offset":0,"line":0}', "null"]) {
-      expect(await checkpointFromHeader(value, path)).toBeUndefined();
+    for (const value of ["", "not json", {}, { file: { dev: "1", ino: "2" }, offset: 0, line: 0 }, null, { file: { dev: "1", ino: "2", head_bytes: 3, head_sha256: "x" }, offset: -1, line: 0 }]) {
+      expect(await expandCheckpoint(path, value)).toBeUndefined();
     }
   });
 });
