@@ -5,6 +5,7 @@ import { serializeEvent } from "@telemetry/schema";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { isNatsSource, queryFleet } from "../event-sources.js";
 import { checkLogPath } from "../log-path.js";
 import { formatEvent } from "../format-event.js";
 import { trackLogBytes } from "../log-progress.js";
@@ -23,13 +24,17 @@ const OPTIONS = {
 export const queryCommand: Command = {
   name: "query",
   summary: "print the events that match filters (run, task, type, agent, tool, status, time)",
-  help: `Usage: telemetry query <path> [filters] [--limit N] [--desc] [--json]
+  help: `Usage: telemetry query <path|nats://HOST:PORT/STREAM> [filters] [--limit N] [--desc] [--json]
 
 Prints the events of <path> and its rotated files that match every filter,
 oldest first, one per line. Times are shown in UTC. Lines that cannot be read
 are skipped and counted on stderr (see: telemetry verify). On a terminal, a
 progress line (MB of the log read, rate, ETA) is shown on stderr while it
 reads, cleared before each result line; never with --json.
+
+A nats://HOST:PORT/STREAM source queries a fleet's JetStream stream (see
+docs/fleet.md): every host's events, in stream order (each host's in its log
+order).
 
 ${FILTER_HELP}
 Selection:
@@ -49,16 +54,24 @@ Example:
     const filter = buildEventFilter(values, io.now());
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "query", path);
-    const limit = values.limit === undefined ? undefined : parseInteger(values.limit, "--limit");
+    const options = {
+      ...filter,
+      order: values.desc === true ? ("desc" as const) : ("asc" as const),
+      ...(values.limit === undefined ? {} : { limit: parseInteger(values.limit, "--limit") }),
+      onInvalid: skipped.onInvalid,
+      onInvalidMessage: skipped.onInvalidMessage,
+    };
+    if (isNatsSource(path)) {
+      // The fleet's events carry their host: shown before each line (as tail shows it), or kept as stored with --json.
+      for await (const entry of queryFleet(path, options)) {
+        io.stdout.write(values.json === true ? `${entry.line}\n` : `${colors.dim(entry.host)} ${formatEvent(entry.event, colors)}\n`);
+      }
+      skipped.report();
+      return ExitCode.OK;
+    }
     const progress = createProgress(io, { json: values.json });
     const tracked = await trackLogBytes(progress, { path, phase: "querying" });
-    const events = queryEvents(path, {
-      ...filter,
-      order: values.desc === true ? "desc" : "asc",
-      ...(limit === undefined ? {} : { limit }),
-      onInvalid: skipped.onInvalid,
-      onRead: tracked.onRead,
-    });
+    const events = queryEvents(path, { ...options, onRead: tracked.onRead });
     // Results and the progress line share the terminal when stdout is one too.
     const clearFirst = io.stdout.isTTY === true;
     try {

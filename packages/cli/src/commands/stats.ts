@@ -1,10 +1,11 @@
 // `telemetry stats <path> [--by run|day|agent|tool|model]`: per-run
 // summaries or cost roll-ups, as a table or JSON lines.
-import { queryEvents, rollupCosts, summarizeRuns, type CostGroupKey, type CostRollupRow, type RunSummary } from "@telemetry/reader";
+import { rollupCosts, summarizeRuns, type CostGroupKey, type CostRollupRow, type RunSummary } from "@telemetry/reader";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { isNatsSource, sourceEvents } from "../event-sources.js";
 import { checkLogPath } from "../log-path.js";
 import { trackLogBytes } from "../log-progress.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
@@ -26,7 +27,7 @@ const COST_KEYS: Readonly<Record<string, { key: CostGroupKey; header: string }>>
 export const statsCommand: Command = {
   name: "stats",
   summary: "a table of runs, or of costs by day, agent, tool or model",
-  help: `Usage: telemetry stats <path> [--by run|day|agent|tool|model] [filters] [--json]
+  help: `Usage: telemetry stats <path|nats://HOST:PORT/STREAM> [--by run|day|agent|tool|model] [filters] [--json]
 
 --by run (default): one row per run_id: when it started, how long it ran,
 events, tasks by final outcome, agents, tokens and cost.
@@ -34,9 +35,10 @@ events, tasks by final outcome, agents, tokens and cost.
 agent_role, tool or metrics.model: invocations, tokens and cost.
 Days are listed oldest first; other groups by cost, highest first.
 Reads rotated files too; lines that cannot be read are skipped and counted
-on stderr. On a terminal, a progress line (MB of the log read, rate, ETA)
-is shown on stderr while it reads and cleared before the table; never with
---json.
+on stderr. A nats://HOST:PORT/STREAM source summarizes a fleet's JetStream
+stream: every host's events (see docs/fleet.md). On a terminal, reading a
+log shows a progress line on stderr (MB of the log read, rate, ETA),
+cleared before the table; never with --json.
 
 ${FILTER_HELP}
 ${OUTPUT_HELP}
@@ -61,9 +63,15 @@ Example:
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "stats", path);
     const progress = createProgress(io, { json: values.json });
-    const tracked = await trackLogBytes(progress, { path, phase: "summarizing" });
+    // A fleet stream has no size to count against: progress is for logs.
+    const tracked = isNatsSource(path) ? undefined : await trackLogBytes(progress, { path, phase: "summarizing" });
     // Streamed through the query, so filters keep its byte-level pre-filter.
-    const events = queryEvents(path, { ...filter, onInvalid: skipped.onInvalid, onRead: tracked.onRead });
+    const events = sourceEvents(path, {
+      ...filter,
+      onInvalid: skipped.onInvalid,
+      onInvalidMessage: skipped.onInvalidMessage,
+      ...(tracked === undefined ? {} : { onRead: tracked.onRead }),
+    });
 
     const costKey = COST_KEYS[by];
     let runs: RunSummary[] | undefined;
@@ -71,7 +79,7 @@ Example:
     try {
       if (costKey === undefined) runs = await summarizeRuns(events);
       else rows = await rollupCosts(events, { by: [costKey.key] });
-      tracked.done();
+      tracked?.done();
     } finally {
       // Gone before anything else is printed.
       progress.finish();
