@@ -3,6 +3,8 @@ export { queryEvents, createEventMatcher, type QueryOptions } from "./query-even
 export { openLogCursor, type LogCursor, type LogCursorOptions, type LogDiscontinuity } from "./log-cursor.js";
 export type { EventCursor, CursorEntry, PollResult, PollOptions } from "./event-cursor.js";
 export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";
+export { followCursor, type FollowCursorOptions } from "./follow-cursor.js";
+export { PollPacer } from "./poll-pacer.js";
 export type { Checkpoint, FileIdentity } from "./checkpoint.js";
 export { summarizeRuns, RunSummaryAccumulator, type RunSummary } from "./summarize-runs.js";
 export { rollupCosts, CostRollupAccumulator, tokensOf, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
