@@ -16,7 +16,7 @@ export class BigramSearch {
 
   constructor(pattern: Uint8Array) {
     if (pattern.length < 2) throw new RangeError("BigramSearch needs a pattern of at least 2 bytes");
-    this.#pattern = pattern;
+    this.#pattern = new Uint8Array(pattern);
     const m = pattern.length;
     // Shifts are capped at 255: a shorter move than possible is still correct.
     this.#shift.fill(Math.min(m - 1, 255));
@@ -29,7 +29,10 @@ export class BigramSearch {
   }
 
   /** Position of the first occurrence at or after `start` in `bytes`, or -1. */
-  indexIn(bytes: Uint8Array, start: number): number {
+  indexIn(source: Uint8Array, start: number): number {
+    // Element loads from a plain Uint8Array are ~15% faster than from a
+    // Buffer (a subclass), and they keep this loop monomorphic.
+    const bytes = source.constructor === Uint8Array ? source : new Uint8Array(source.buffer, source.byteOffset, source.byteLength);
     const pattern = this.#pattern;
     const shift = this.#shift;
     const m = pattern.length;
