@@ -13,7 +13,7 @@ export { LogNotFoundError } from "./log-not-found-error.js";
 export { LogBusyError } from "./log-busy-error.js";
 export { InvalidQueryError } from "./invalid-query-error.js";
 export { CursorClosedError, InvalidCheckpointError } from "./follow-errors.js";
-export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type ParsedLine } from "./chunk-parser.js";
+export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type LinePrefilter, type ParsedLine } from "./chunk-parser.js";
 export { parseJsonl, type ParsedText } from "./parse-text.js";
 export { listLogFiles, listRotatedFiles } from "./log-files.js";
 export { DecimalSum } from "./decimal-sum.js";
