@@ -6,6 +6,7 @@ export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-e
 export { followCursor, type FollowCursorOptions } from "./follow-cursor.js";
 export { PollPacer } from "./poll-pacer.js";
 export type { Checkpoint, FileIdentity } from "./checkpoint.js";
+export { compactCheckpoint, compactCheckpointJson, expandCheckpoint, isCompactCheckpoint, type CompactCheckpoint } from "./compact-checkpoint.js";
 export { summarizeRuns, RunSummaryAccumulator, type RunSummary } from "./summarize-runs.js";
 export { rollupCosts, CostRollupAccumulator, tokensOf, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
 export { InvalidLineError, type InvalidLine, type InvalidLineKind } from "./invalid-line.js";
