@@ -80,8 +80,10 @@ describe.skipIf(missing !== undefined)(`three hosts shipping into one stream${mi
     expect(linesOf(stats.stdout).map((l) => (JSON.parse(l) as { run_id: string; events: number })).map((r) => [r.run_id, r.events]).sort()).toEqual(HOSTS.map((h) => [`RUN-${h}`, 3]).sort());
 
     const served = await startServeProcess([source, "--port", "0"]);
-    const runs = (await (await fetch(`${served.url}api/runs`)).json()) as { runs: { run_id: string }[] };
-    expect(runs.runs.map((r) => r.run_id).sort()).toEqual(HOSTS.map((h) => `RUN-${h}`).sort());
+    const runs = (await (await fetch(`${served.url}api/runs`)).json()) as { runs: { run_id: string; hosts?: string[] }[] };
+    expect(runs.runs.map((r) => [r.run_id, r.hosts]).sort()).toEqual(HOSTS.map((h) => [`RUN-${h}`, [h]]).sort());
+    const onHost = (await (await fetch(`${served.url}api/runs?q=worker`)).json()) as { runs: { run_id: string }[] };
+    expect(onHost.runs.map((r) => r.run_id)).toEqual(["RUN-worker-1"]);
     const events = (await (await fetch(`${served.url}api/events`)).text()).split("\n").filter((l) => l !== "");
     expect(events).toHaveLength(9);
 
@@ -102,6 +104,8 @@ describe.skipIf(missing !== undefined)(`three hosts shipping into one stream${mi
       await lateShipper.exited;
     });
     await page.locator('.run-row[data-run-id="RUN-batch-7"]').waitFor({ timeout: 30_000 });
+    // Each run shows the host it runs on.
+    expect(await page.locator('.run-row[data-run-id="RUN-batch-7"] .hosts').textContent()).toBe("batch-7");
     expect(await page.locator(".run-row").count()).toBe(4);
     await page.screenshot({ path: join(SCREENSHOTS, "fleet-runs.png") });
   });
