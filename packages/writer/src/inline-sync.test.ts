@@ -61,6 +61,28 @@ describe("inline fdatasync for a lone awaited event", () => {
     expect(readLog(path).events).toHaveLength(50);
   });
 
+  it("lets timers run while a lone awaited producer emits back to back on a fast disk", async (context) => {
+    const path = fastDisk(context);
+    if (path === undefined) return;
+    const writer = await openEventWriter({ path });
+    // Warm: the first emits pay for compilation, long enough for a timer to fire anyway.
+    for (let i = 0; i < 100; i++) await writer.emit({ event: "task_started" });
+    let timerFired = false;
+    setTimeout(() => (timerFired = true), 20);
+    let emitted = 0;
+    // Every batch is one event synced inline, followed by the next without a
+    // turn: the cap only ends the loop if the timer never gets to run.
+    while (!timerFired && emitted < 50_000) {
+      emitted++;
+      await writer.emit({ event: "task_started" });
+    }
+    const { inlineSyncs } = writerStats(writer);
+    await writer.close();
+    expect(timerFired).toBe(true);
+    expect(emitted).toBeLessThan(50_000);
+    expect(inlineSyncs).toBeGreaterThan(0);
+  });
+
   it("sends batches of many events to the thread pool", async (context) => {
     const path = fastDisk(context);
     if (path === undefined) return;
