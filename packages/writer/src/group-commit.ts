@@ -64,7 +64,21 @@ const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
  * raises the average past it and later syncs go to the pool.
  */
 const INLINE_SYNC_MAX_MS = 2;
-/** Weight of the newest sync in the running average of sync durations. */
+/**
+ * Up to this average a lone event is still synced inline while nothing else
+ * uses the event loop (see IDLE_LOOP_TURN_MS): holding an idle loop delays
+ * no one, and under CPU contention (when syncs slow down to a few ms) the
+ * two thread wake-ups of a pool round trip cost up to milliseconds
+ * themselves. Half the 10 ms event-loop p99 budget.
+ */
+const IDLE_LOOP_INLINE_SYNC_MAX_MS = 5;
+/**
+ * The event loop counts as otherwise idle while the turns the flusher gave
+ * it (with a producer waiting) came back within this on average: no
+ * timers, I/O callbacks or other immediates ran to speak of.
+ */
+const IDLE_LOOP_TURN_MS = 0.5;
+/** Weight of the newest sync in the running average of sync durations (and of loop turns in theirs). */
 const SYNC_AVERAGE_WEIGHT = 0.25;
 /**
  * Main-thread time one slice of acknowledgements may take, continuations
@@ -106,6 +120,13 @@ export class GroupCommit<T> {
    * average says so and the next ones go to the pool.
    */
   private syncAverageMs = 0;
+  /**
+   * Running average of how long an event-loop turn the flusher gave while a
+   * producer waited took to come back, in ms: the other work on the loop.
+   */
+  private loopTurnAverageMs = 0;
+  /** The last batch was a lone event whose sync went to the pool. */
+  private lonePooled = false;
   /** Running estimate of one acknowledgement's main-thread cost, continuation included, in ms. */
   private ackCostMs = ACK_SLICE_BUDGET_MS / 128;
   /** Longest synchronous write(2) of a batch, in ms: the writer's only main-thread disk wait. */
@@ -182,9 +203,16 @@ export class GroupCommit<T> {
         // event loop under MAX_LOOP_HOLD_MS: otherwise producers awaiting emit
         // and this loop would chain microtasks forever and starve timers and I/O.
         await Promise.resolve();
-        if (this.queue.length === 0 || performance.now() - heldSince >= MAX_LOOP_HOLD_MS) {
+        const waiting = this.queue.length > 0;
+        const now = performance.now();
+        // After a lone event synced on the pool, one turn (microseconds, beside
+        // a sync of milliseconds) keeps measuring whether the loop is busy.
+        if (!waiting || now - heldSince >= MAX_LOOP_HOLD_MS || this.lonePooled) {
+          this.lonePooled = false;
           await yieldToEventLoop();
           heldSince = performance.now();
+          // With a producer waiting, the turn's length is what else the loop had to do.
+          if (waiting) this.loopTurnAverageMs += SYNC_AVERAGE_WEIGHT * (heldSince - now - this.loopTurnAverageMs);
         }
         if (this.queue.length === 0 && this.waiters.length === 0) break;
       }
@@ -262,7 +290,7 @@ export class GroupCommit<T> {
         this.settle(batch);
         return false;
       }
-      if (only !== undefined && this.queue.length === 0 && this.syncAverageMs < INLINE_SYNC_MAX_MS && this.sink.canSyncInline) {
+      if (only !== undefined && this.queue.length === 0 && this.syncsFastEnoughToHoldLoop() && this.sink.canSyncInline) {
         this.sink.syncInline();
         this.inlineSyncs++;
         this.syncDone(written);
@@ -273,6 +301,7 @@ export class GroupCommit<T> {
       this.fail(batch, error);
       return false;
     }
+    this.lonePooled = only !== undefined;
     const syncStarted = performance.now();
     return this.sink.sync().then(
       () => {
@@ -285,6 +314,11 @@ export class GroupCommit<T> {
         return false;
       },
     );
+  }
+
+  /** Whether a lone event's fdatasync may hold the event loop: the disk is fast, or the loop has nothing else to do. */
+  private syncsFastEnoughToHoldLoop(): boolean {
+    return this.syncAverageMs < INLINE_SYNC_MAX_MS || (this.syncAverageMs < IDLE_LOOP_INLINE_SYNC_MAX_MS && this.loopTurnAverageMs < IDLE_LOOP_TURN_MS);
   }
 
   /** Counts a finished fdatasync and feeds its duration to the average that decides where the next one runs. */
