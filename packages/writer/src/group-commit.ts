@@ -89,7 +89,8 @@ const ACK_SLICE_BUDGET_MS = 1;
 const MIN_ACK_SLICE = 16;
 /** Bounds the one slice sized by an estimate that turns out too cheap. */
 const MAX_ACK_SLICE = 4096;
-/** How fast the cost estimate follows cheaper acknowledgements (costlier ones count at once). */
+/** How fast the cost estimate follows costlier and cheaper acknowledgements. */
+const ACK_COST_RISE = 0.5;
 const ACK_COST_DECAY = 0.125;
 /**
  * The flusher goes on to the next batch without giving the event loop a
@@ -360,8 +361,10 @@ export class GroupCommit<T> {
       // Queued after the continuations these resolutions released, so it runs once they have.
       queueMicrotask(() => {
         const cost = (performance.now() - started) / (to - from);
-        // A costlier slice counts at once, a cheaper one gradually: an underestimate is what holds the loop.
-        this.ackCostMs = cost > this.ackCostMs ? cost : this.ackCostMs + ACK_COST_DECAY * (cost - this.ackCostMs);
+        // A costlier slice counts half at once, a cheaper one gradually: an
+        // underestimate is what holds the loop, but one slice stretched by a
+        // GC pause or a preemption should not shrink the next ones for long.
+        this.ackCostMs += (cost > this.ackCostMs ? ACK_COST_RISE : ACK_COST_DECAY) * (cost - this.ackCostMs);
       });
       if (to < batch.length) setImmediate(resolveSlice, to);
     };
