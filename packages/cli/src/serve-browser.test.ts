@@ -2,19 +2,15 @@
 // what a person sees, live updates without reload, resume across a server
 // restart, escaping, the token, and screenshots for the READMEs.
 import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { testdir } from "@telemetry/test-utils";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_MISSING, launchBrowser, newPage, SCREENSHOTS } from "./browser.fixture.js";
 import { cleanEnv, runCli } from "./run-cli.fixture.js";
 import { startServeProcess } from "./serve-process.fixture.js";
 
-const CHROMIUM = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => existsSync(path));
-const ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
-const SCREENSHOTS = fileURLToPath(new URL("../../web/screenshots/", import.meta.url));
 const WRITER = new URL("../../writer/dist/index.js", import.meta.url).href;
 const XSS = "<img src=x onerror=alert(1)>";
 
@@ -49,18 +45,10 @@ async function emit(path: string, args: readonly string[]): Promise<void> {
   expect(result.code, result.stderr).toBe(0);
 }
 
-async function newPage(browser: Browser): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  page.on("dialog", () => {
-    throw new Error("a dialog opened: event text ran as script");
-  });
-  return page;
-}
-
-describe.skipIf(CHROMIUM === undefined)(`the page in chromium${CHROMIUM === undefined ? " (SKIPPED: no chromium at /usr/bin/chromium; apt-get install chromium)" : ""}`, () => {
+describe.skipIf(CHROMIUM_MISSING !== undefined)(`the page in chromium${CHROMIUM_MISSING === undefined ? "" : ` (SKIPPED: ${CHROMIUM_MISSING})`}`, () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ARGS });
+    browser = await launchBrowser();
     await mkdir(SCREENSHOTS, { recursive: true });
   });
   afterAll(async () => {

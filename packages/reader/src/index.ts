@@ -4,6 +4,7 @@ export { openLogCursor, type LogCursor, type LogCursorOptions, type LogDiscontin
 export type { EventCursor, CursorEntry, PollResult, PollOptions } from "./event-cursor.js";
 export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";
 export type { Checkpoint, FileIdentity } from "./checkpoint.js";
+export { compactCheckpoint, compactCheckpointJson, expandCheckpoint, isCompactCheckpoint, type CompactCheckpoint } from "./compact-checkpoint.js";
 export { summarizeRuns, RunSummaryAccumulator, type RunSummary } from "./summarize-runs.js";
 export { rollupCosts, CostRollupAccumulator, tokensOf, type CostRollupRow, type CostGroupKey, type RollupOptions } from "./rollup-costs.js";
 export { InvalidLineError, type InvalidLine, type InvalidLineKind } from "./invalid-line.js";

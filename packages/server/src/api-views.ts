@@ -34,17 +34,23 @@ export function runsPage(hub: LiveHub, query: RunsQuery): RunsPage {
   for (const run of hub.runSummaries()) {
     const status = runStatus(run);
     if (query.status !== undefined && status !== query.status) continue;
-    if (needle !== undefined && needle !== "" && !matchesSearch(run, needle)) continue;
-    matching.push({ ...run, status });
+    if (needle !== undefined && needle !== "" && !matchesSearch(run, needle, hub.runHosts(run.run_id))) continue;
+    matching.push(runView(hub, run, status));
   }
   // Newest first: by start, then by run id for a stable order between pages.
   matching.sort((a, b) => startedMs(b) - startedMs(a) || (a.run_id < b.run_id ? 1 : a.run_id > b.run_id ? -1 : 0));
   return { runs: matching.slice(query.offset, query.offset + query.limit), total: matching.length, offset: query.offset, limit: query.limit, position };
 }
 
-function matchesSearch(run: RunSummary, needle: string): boolean {
+/** A run as the API shows it: its summary, status, and for a fleet's runs the hosts its events came from. */
+function runView(hub: LiveHub, run: RunSummary, status: RunStatus): RunView {
+  const hosts = hub.runHosts(run.run_id);
+  return hosts === undefined ? { ...run, status } : { ...run, status, hosts };
+}
+
+function matchesSearch(run: RunSummary, needle: string, hosts: readonly string[] = []): boolean {
   if (run.run_id.toLowerCase().includes(needle)) return true;
-  return run.agents.some((a) => a.toLowerCase().includes(needle)) || run.tools.some((t) => t.toLowerCase().includes(needle));
+  return [run.agents, run.tools, hosts].some((names) => names.some((name) => name.toLowerCase().includes(needle)));
 }
 
 /** The body of `/api/runs/:run_id`, as a string: its kept lines are spliced in as they are stored. */
@@ -54,7 +60,7 @@ export function runDetailBody(hub: LiveHub, runId: string): string | undefined {
   const detail = hub.runDetail(runId);
   if (summary === undefined || detail === undefined) return undefined;
   const head: { run: RunView; tasks: readonly TaskView[]; events_total: number; events_omitted: number; position: string } = {
-    run: { ...summary, status: runStatus(summary) },
+    run: runView(hub, summary, runStatus(summary)),
     tasks: detail.tasks,
     events_total: detail.events,
     events_omitted: detail.events - detail.recentLines.length,

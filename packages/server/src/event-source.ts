@@ -1,9 +1,18 @@
 // What the server reads: named sources of events, each opened as a cursor
 // through a factory, so a log file and a NATS stream are served alike.
-import type { EventCursor } from "@telemetry/reader";
+import type { CursorEntry, EventCursor } from "@telemetry/reader";
 
 /** Where a cursor starts: the first event, after the last one, or just after a checkpoint the same source produced. */
 export type CursorStart = "start" | "end" | { readonly checkpoint: unknown };
+
+/**
+ * What a source's cursor yields: the reader's entry, and for events that came
+ * from another machine (a fleet cursor's entries) the host that wrote them,
+ * which the runs list shows. A cursor's entries are read as this.
+ */
+export interface SourceEntry extends CursorEntry<unknown> {
+  readonly host?: string;
+}
 
 /** Opens a cursor on one source. The server never interprets checkpoints: it stores them in tokens and hands them back. */
 export type CursorFactory = (from: CursorStart) => Promise<EventCursor<unknown>>;

@@ -6,7 +6,7 @@ import { CostRollupAccumulator, RunSummaryAccumulator, type CostRollupRow, type 
 import { Buffer } from "node:buffer";
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { EventCursor } from "@telemetry/reader";
-import type { EventSource, SourceList } from "./event-source.js";
+import type { EventSource, SourceEntry, SourceList } from "./event-source.js";
 import { canonicalJson, encodePositionToken, type Position } from "./position-token.js";
 import { RunDetails } from "./run-detail.js";
 
@@ -74,6 +74,7 @@ export class LiveHub {
   readonly #listeners = new Set<HubListener>();
   readonly #tickWaiters: (() => void)[] = [];
   readonly #runs = new RunSummaryAccumulator();
+  readonly #runHosts = new Map<string, Set<string>>();
   readonly #costs = new CostRollupAccumulator([...ALL_COST_KEYS]);
   readonly #details = new RunDetails();
   #events = 0;
@@ -143,7 +144,10 @@ export class LiveHub {
         state.cursor ??= await state.source.open("start");
         for (;;) {
           const result = await state.cursor.poll({ maxEvents: 5_000 });
-          for (const entry of result.events) this.#add(state, entry.event, entry.line, entry.checkpoint);
+          for (const entry of result.events as readonly SourceEntry[]) {
+            if (entry.host !== undefined && entry.event.run_id !== undefined) this.#noteHost(entry.event.run_id, entry.host);
+            this.#add(state, entry.event, entry.line, entry.checkpoint);
+          }
           if (result.caughtUp || this.#closed) break;
         }
       } catch (error) {
@@ -267,6 +271,18 @@ export class LiveHub {
 
   get eventCount(): number {
     return this.#events;
+  }
+
+  #noteHost(runId: string, host: string): void {
+    let hosts = this.#runHosts.get(runId);
+    if (hosts === undefined) this.#runHosts.set(runId, (hosts = new Set()));
+    hosts.add(host);
+  }
+
+  /** The hosts a run's events came from (fleet sources only), sorted; undefined for a local log's run. */
+  runHosts(runId: string): string[] | undefined {
+    const hosts = this.#runHosts.get(runId);
+    return hosts === undefined ? undefined : [...hosts].sort();
   }
 
   /** Run summaries, cached until the next event. */

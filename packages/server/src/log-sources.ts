@@ -4,18 +4,65 @@
 // cursor; nothing here tails a file.
 import { lstat, readdir } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { openLogCursor, type Checkpoint } from "@telemetry/reader";
+import {
+  compactCheckpoint,
+  expandCheckpoint,
+  openLogCursor,
+  type Checkpoint,
+  type CompactCheckpoint,
+  type EventCursor,
+  type LogCursor,
+  type PollOptions,
+  type PollResult,
+} from "@telemetry/reader";
 import type { EventSource, SourceList } from "./event-source.js";
 
 /** The name of the log inside each run directory of a served directory. */
 export const RUN_LOG_NAME = "events.jsonl";
 
-/** One log (its rotated files included), keyed by `key` in position tokens. */
+/**
+ * One log (its rotated files included), keyed by `key` in position tokens.
+ * Its cursor's checkpoints are compact (the reader's `compactCheckpoint`):
+ * every SSE event carries the position in its `id:`, and the full checkpoint's
+ * head bytes made that id larger than the event. A token's checkpoint is
+ * expanded against the log when a client resumes; full checkpoints (tokens
+ * issued before) are taken as they are.
+ */
 export function logFileSource(path: string, key: string = resolve(path)): EventSource {
   return {
     key,
-    open: (from) => openLogCursor(path, { from: from === "start" || from === "end" ? from : (from.checkpoint as Checkpoint) }),
+    open: async (from) => {
+      const start = from === "start" || from === "end" ? from : ((await expandCheckpoint(path, from.checkpoint)) ?? (from.checkpoint as Checkpoint));
+      return new CompactCheckpointCursor(await openLogCursor(path, { from: start }));
+    },
   };
+}
+
+/** A log cursor whose entries carry compact checkpoints. */
+class CompactCheckpointCursor implements EventCursor<CompactCheckpoint> {
+  readonly #cursor: LogCursor;
+
+  constructor(cursor: LogCursor) {
+    this.#cursor = cursor;
+  }
+
+  get checkpoint(): CompactCheckpoint | undefined {
+    const checkpoint = this.#cursor.checkpoint;
+    return checkpoint === undefined ? undefined : compactCheckpoint(checkpoint);
+  }
+
+  async poll(options?: PollOptions): Promise<PollResult<CompactCheckpoint>> {
+    const { events, caughtUp } = await this.#cursor.poll(options);
+    return { events: events.map((entry) => ({ event: entry.event, line: entry.line, checkpoint: compactCheckpoint(entry.checkpoint) })), caughtUp };
+  }
+
+  close(): Promise<void> {
+    return this.#cursor.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
 }
 
 /** Fixed log paths. */

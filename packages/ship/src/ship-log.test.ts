@@ -1,11 +1,14 @@
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { connect, nanos } from "@nats-io/transport-node";
-import { jetstreamManager, StorageType } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager, StorageType } from "@nats-io/jetstream";
+import { expandCheckpoint } from "@telemetry/reader";
 import { testdir } from "@telemetry/test-utils";
+import { openEventWriter } from "@telemetry/writer";
 import { CHECKPOINT_HEADER } from "./fleet-headers.js";
 import { describeWithNats, natsServerForTest } from "./nats-test-server.fixture.js";
-import { StreamConfigMismatchError } from "./ship-errors.js";
+import { EventTooLargeError, StreamConfigMismatchError, SubjectConflictError } from "./ship-errors.js";
 import { shipLog, type ShipOptions, type Shipper, type ShipStateChange } from "./ship-log.js";
 import { logEventIds, repeated, storedCount, streamEvents, waitFor, writeEvents } from "./ship-test-helpers.fixture.js";
 
@@ -61,7 +64,7 @@ describeWithNats("shipLog against a real nats-server", () => {
     expect(second.shipper.stats.duplicates).toBe(0);
   });
 
-  it("stores the log position after each event in the message, so the stream alone says where to resume", async () => {
+  it("stores the log position after each event in the message, compactly, so the stream alone says where to resume", async () => {
     const server = await natsServerForTest();
     const path = join(testdir(), "events.jsonl");
     await writeEvents(path, "e", 0, 3);
@@ -71,7 +74,10 @@ describeWithNats("shipLog against a real nats-server", () => {
     const nc = await connect({ servers: server.url });
     try {
       const last = await (await jetstreamManager(nc)).streams.getMessage("TELEMETRY", { last_by_subj: "telemetry.events.host-a" });
-      expect(JSON.parse(last!.header.get(CHECKPOINT_HEADER))).toEqual(run.shipper.stats.position);
+      const header = last!.header.get(CHECKPOINT_HEADER);
+      // Compact (the head bytes as a digest), and it resolves against the log to exactly the position.
+      expect(header.length).toBeLessThan(200);
+      expect(await expandCheckpoint(path, JSON.parse(header))).toEqual(run.shipper.stats.position);
       expect(last!.header.get("Nats-Msg-Id")).toBe("e-2");
     } finally {
       await nc.close();
@@ -95,6 +101,49 @@ describeWithNats("shipLog against a real nats-server", () => {
     } finally {
       await nc.close();
     }
+  });
+
+  it("stops with EVENT_TOO_LARGE naming the event and its line, rather than skip an event the server cannot take", async () => {
+    const dir = testdir();
+    const config = join(dir, "nats.conf");
+    writeFileSync(config, "max_payload: 4096\n");
+    const server = await natsServerForTest({ args: ["-c", config] });
+    const path = join(dir, "events.jsonl");
+    await writeEvents(path, "e", 0, 2);
+    const writer = await openEventWriter({ path, durability: "write" });
+    await writer.emit({ event: "task_started", run_id: "e", event_id: "huge", summary: "x".repeat(8_000) });
+    await writer.close();
+    await writeEvents(path, "e", 2, 2);
+    const shipper = shipLog({ path, servers: server.url, host: "host-a" });
+    const error = await shipper.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EventTooLargeError);
+    expect(error).toMatchObject({ code: "EVENT_TOO_LARGE", eventId: "huge", maxPayload: 4096 });
+    expect((error as Error).message).toContain(`${path} line 3`);
+    expect(shipper.stats.state).toBe("failed");
+    // Everything before it is stored, nothing after it: the stream never has a gap.
+    expect((await streamEvents(server.url)).map((e) => e.event.event_id)).toEqual(["e-0", "e-1"]);
+  });
+
+  it("stops with SUBJECT_CONFLICT, publishing nothing, when something else wrote to this host's subject", async () => {
+    const server = await natsServerForTest();
+    const path = join(testdir(), "events.jsonl");
+    await writeEvents(path, "e", 0, 2);
+    const first = startShipper({ path, servers: server.url });
+    await waitFor("2 shipped", () => first.shipper.stats.shipped === 2);
+    await first.stop();
+    const nc = await connect({ servers: server.url });
+    try {
+      await jetstream(nc).publish("telemetry.events.host-a", new TextEncoder().encode("from another publisher"));
+    } finally {
+      await nc.close();
+    }
+    await writeEvents(path, "e", 2, 2);
+    const second = shipLog({ path, servers: server.url, host: "host-a" });
+    const error = await second.done.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SubjectConflictError);
+    expect(error).toMatchObject({ code: "SUBJECT_CONFLICT", subject: "telemetry.events.host-a", stream: "TELEMETRY" });
+    expect((error as Error).message).toContain("give each host's shipper its own subject");
+    expect(await storedCount(server.url)).toBe(3);
   });
 
   it("loses and repeats nothing when the server is stopped for 3 s and started again while the log grows", async () => {

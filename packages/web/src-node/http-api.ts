@@ -7,7 +7,11 @@ import type { TelemetryEvent } from "@telemetry/schema";
 export type RunStatus = "running" | "failed" | "completed";
 
 /** A run summary as `summarizeRuns` gives it, plus a status at a glance. */
-export type RunView = RunSummary & { readonly status: RunStatus };
+export type RunView = RunSummary & {
+  readonly status: RunStatus;
+  /** The hosts the run's events came from, sorted: present only when serving a fleet's stream (`nats://`). */
+  readonly hosts?: readonly string[];
+};
 
 export interface RunsPage {
   readonly runs: readonly RunView[];

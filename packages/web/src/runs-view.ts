@@ -28,7 +28,7 @@ function runRow(run: RunView): HTMLElement {
     "tr",
     { class: "run-row", data: { runId: run.run_id }, on: { click: () => (location.hash = href) } },
     h("td", null, statusPill(run.status)),
-    h("td", { class: "run-id" }, h("a", { attrs: { href } }, run.run_id)),
+    h("td", { class: "run-id" }, h("a", { attrs: { href } }, run.run_id), run.hosts === undefined ? null : h("span", { class: "hosts muted", attrs: { title: "host" } }, run.hosts.join(", "))),
     h("td", { title: run.first_ts }, formatTime(run.first_ts)),
     h("td", { class: "num" }, formatDuration(run.duration_ms)),
     taskCell(run),
@@ -39,7 +39,7 @@ function runRow(run: RunView): HTMLElement {
 }
 
 export const runsView: View = (root, context) => {
-  const search = h("input", { class: "search", attrs: { type: "search", placeholder: "Search run, agent or tool", "aria-label": "Search runs" } });
+  const search = h("input", { class: "search", attrs: { type: "search", placeholder: "Search run, agent, tool or host", "aria-label": "Search runs" } });
   search.value = state.q;
   const status = h(
     "select",

@@ -1,10 +1,11 @@
 // `telemetry stats <path> [--by run|day|agent|tool|model]`: per-run
 // summaries or cost roll-ups, as a table or JSON lines.
-import { queryEvents, rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
+import { rollupCosts, summarizeRuns, type CostGroupKey } from "@telemetry/reader";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { buildEventFilter, FILTER_HELP, FILTER_OPTIONS } from "../event-filter.js";
 import { ExitCode } from "../exit-code.js";
+import { sourceEvents } from "../event-sources.js";
 import { checkLogPath } from "../log-path.js";
 import { OUTPUT_HELP, OUTPUT_OPTIONS, stdoutColors } from "../output-options.js";
 import { parseCommandArgs } from "../parse-command-args.js";
@@ -24,7 +25,7 @@ const COST_KEYS: Readonly<Record<string, { key: CostGroupKey; header: string }>>
 export const statsCommand: Command = {
   name: "stats",
   summary: "a table of runs, or of costs by day, agent, tool or model",
-  help: `Usage: telemetry stats <path> [--by run|day|agent|tool|model] [filters] [--json]
+  help: `Usage: telemetry stats <path|nats://HOST:PORT/STREAM> [--by run|day|agent|tool|model] [filters] [--json]
 
 --by run (default): one row per run_id: when it started, how long it ran,
 events, tasks by final outcome, agents, tokens and cost.
@@ -32,7 +33,8 @@ events, tasks by final outcome, agents, tokens and cost.
 agent_role, tool or metrics.model: invocations, tokens and cost.
 Days are listed oldest first; other groups by cost, highest first.
 Reads rotated files too; lines that cannot be read are skipped and counted
-on stderr.
+on stderr. A nats://HOST:PORT/STREAM source summarizes a fleet's JetStream
+stream: every host's events (see docs/fleet.md).
 
 ${FILTER_HELP}
 ${OUTPUT_HELP}
@@ -57,7 +59,7 @@ Example:
     const colors = stdoutColors(io, values);
     const skipped = countSkippedLines(io, "stats", path);
     // Streamed through the query, so filters keep its byte-level pre-filter.
-    const events = queryEvents(path, { ...filter, onInvalid: skipped.onInvalid });
+    const events = sourceEvents(path, { ...filter, onInvalid: skipped.onInvalid, onInvalidMessage: skipped.onInvalidMessage });
 
     const costKey = COST_KEYS[by];
     if (costKey === undefined) {
