@@ -98,23 +98,39 @@ async function lastHundredByFullRead(path: string): Promise<TelemetryEvent[]> {
   return ring.reverse();
 }
 
+/**
+ * The child's own peak RSS in kB. Not getrusage's maxRSS: on Linux a child
+ * starts as a fork of this process, and exec carries the parent's RSS at fork
+ * time into the child's maxRSS, so it reported this bench's own footprint
+ * (118 MB after the full reads) for any child. VmHWM is the peak of the
+ * child's own address space, which exec creates afresh.
+ */
+const PEAK_RSS = `import { readFileSync as readProcFile } from "node:fs";
+  const peakRssKb = () => {
+    try {
+      const hwm = /^VmHWM:\\s+(\\d+) kB/m.exec(readProcFile("/proc/self/status", "utf8"));
+      if (hwm) return Number(hwm[1]);
+    } catch {}
+    return process.resourceUsage().maxRSS;
+  };`;
+
 /** Peak RSS (MB) of a fresh process that reads the whole log one way or the other. */
 function peakRssMb(path: string, how: "reader" | "readline"): { mb: number; events: number } {
   const program =
     how === "reader"
-      ? `import { readEvents } from "@telemetry/reader";
+      ? `${PEAK_RSS} import { readEvents } from "@telemetry/reader";
          let n = 0; for await (const _ of readEvents(process.argv[1])) n++;
-         console.log(JSON.stringify({ events: n, maxRssKb: process.resourceUsage().maxRSS }));`
-      : `import { createReadStream } from "node:fs"; import { createInterface } from "node:readline";
+         console.log(JSON.stringify({ events: n, peakRssKb: peakRssKb() }));`
+      : `${PEAK_RSS} import { createReadStream } from "node:fs"; import { createInterface } from "node:readline";
          let n = 0; for await (const l of createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity })) { if (l) { JSON.parse(l); n++; } }
-         console.log(JSON.stringify({ events: n, maxRssKb: process.resourceUsage().maxRSS }));`;
+         console.log(JSON.stringify({ events: n, peakRssKb: peakRssKb() }));`;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", program, path], {
     cwd: new URL("..", import.meta.url).pathname,
     encoding: "utf8",
     maxBuffer: 1024 * 1024,
   });
-  const result = JSON.parse(out.trim().split("\n").at(-1)!) as { events: number; maxRssKb: number };
-  return { mb: result.maxRssKb / 1024, events: result.events };
+  const result = JSON.parse(out.trim().split("\n").at(-1)!) as { events: number; peakRssKb: number };
+  return { mb: result.peakRssKb / 1024, events: result.events };
 }
 
 /** Events per second the follow benchmark's writer appends. */
@@ -284,7 +300,7 @@ export const readerBench: BenchArea = async ({ quick, dir }) => {
     goals,
     notes: [
       `Log: ${events.toLocaleString("en-US")} serializeEvent lines of ~${Math.round(size / events)} bytes (${mb.toFixed(0)} MB), ${RUNS} run_ids; page cache warm; after a warm-up pass, full reads are the best of ${quick ? 3 : 2} alternating passes per contestant, the rest one pass each (quick: 3).`,
-      "Peak RSS is the child process's maxRSS (getrusage), Node's own ~45 MB included.",
+      "Peak RSS is the child process's own peak (VmHWM in /proc/self/status; getrusage's maxRSS where that is missing, which on Linux also counts this parent's RSS at fork time), Node's own ~40 MB included.",
       `Follow: a writer process appends ${FOLLOW_RATE.toLocaleString("en-US")} events/s in 5 ms batches, each stamped with its write time; the cursor polls until caught up, then sleeps ${FOLLOW_POLL_MS} ms. Lag is poll time minus write time per event. CPU is this process's (process.cpuUsage) while following, minus a bare ChunkParser over the same bytes afterwards, as a share of the wall time.`,
     ],
   };

@@ -2,9 +2,9 @@
 // new one, with no gap and no repeat between the two. One log cursor does
 // both: while it has not caught up it is reading history (the last N
 // matches are kept in a ring); the first time it says `caughtUp`, the ring
-// is printed and every later event is printed as it arrives.
-import { setTimeout as sleep } from "node:timers/promises";
-import { LogNotFoundError, openLogCursor, type InvalidLine, type LogCursor } from "@telemetry/reader";
+// is printed and every later event is printed as it arrives. All waiting is
+// the reader's (followCursor and its PollPacer): no timer here.
+import { followCursor, LogNotFoundError, openLogCursor, PollPacer, type InvalidLine, type LogCursor } from "@telemetry/reader";
 import type { TelemetryEvent } from "@telemetry/schema";
 
 export interface FollowWithHistoryOptions {
@@ -16,8 +16,6 @@ export interface FollowWithHistoryOptions {
   readonly onInvalid: (issue: InvalidLine) => void;
   /** `tail -F`: a log that does not exist yet is waited for, then followed from its first event. */
   readonly waitForLog?: boolean;
-  /** How long to wait after catching up before looking again, in ms. Default 200. */
-  readonly pollIntervalMs?: number;
 }
 
 /** The last `size` items pushed, oldest first. */
@@ -40,23 +38,12 @@ class Ring<T> {
   }
 }
 
-/** Waits, or returns false at once when `signal` aborts. */
-async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
-  try {
-    await sleep(ms, undefined, { signal });
-    return true;
-  } catch (error) {
-    if ((error as Error).name === "AbortError") return false;
-    throw error;
-  }
-}
-
 /** Runs until `signal` aborts. */
 export async function followWithHistory(path: string, options: FollowWithHistoryOptions): Promise<void> {
   const { signal, matches, print, onInvalid } = options;
-  const pollMs = options.pollIntervalMs ?? 200;
   let history = options.lines;
   let cursor: LogCursor | undefined;
+  const waiting = new PollPacer();
   while (cursor === undefined) {
     if (signal.aborted) return;
     try {
@@ -65,25 +52,21 @@ export async function followWithHistory(path: string, options: FollowWithHistory
       if (!(options.waitForLog === true && error instanceof LogNotFoundError)) throw error;
       // Everything in a log that appears later is new: print it all.
       history = -1;
-      if (!(await pause(pollMs, signal))) return;
+      if (!(await waiting.wait(false, signal))) return;
     }
   }
   let ring = history > 0 ? new Ring<TelemetryEvent>(history) : undefined;
+  const onCaughtUp = (): void => {
+    if (ring === undefined) return;
+    // History ends here: everything after this was appended while we watched.
+    for (const event of ring.toArray()) print(event);
+    ring = undefined;
+  };
   try {
-    for (;;) {
-      const { events, caughtUp } = await cursor.poll();
-      for (const { event } of events) {
-        if (!matches(event)) continue;
-        if (ring === undefined) print(event);
-        else ring.push(event);
-      }
-      if (caughtUp && ring !== undefined) {
-        // History ends here: everything after this was appended while we watched.
-        for (const event of ring.toArray()) print(event);
-        ring = undefined;
-      }
-      if (signal.aborted) return;
-      if (caughtUp && !(await pause(pollMs, signal))) return;
+    for await (const { event } of followCursor(cursor, { signal, onCaughtUp })) {
+      if (!matches(event)) continue;
+      if (ring === undefined) print(event);
+      else ring.push(event);
     }
   } finally {
     await cursor.close();

@@ -1,6 +1,6 @@
 import { createEvent, serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import { describe, expect, it } from "vitest";
-import { ChunkParser, type ParsedLine } from "./chunk-parser.js";
+import { ChunkParser, type LinePrefilter, type ParsedLine } from "./chunk-parser.js";
 import type { InvalidLine } from "./invalid-line.js";
 
 const encoder = new TextEncoder();
@@ -190,5 +190,40 @@ describe("ChunkParser", () => {
     const parser = new ChunkParser();
     parser.feed(bytes(line(1)));
     expect(() => parser.feed(bytes(line(2)))).toThrow(/previous chunk/);
+  });
+
+  describe("with a pre-filter that names its next candidate", () => {
+    const text = (items: Uint8Array, start: number, end: number): string => new TextDecoder().decode(items.subarray(start, end));
+    /** Passes lines holding "T-5"; candidates are found with a plain search. */
+    const wantsTask5: LinePrefilter = Object.assign((b: Uint8Array, start: number, end: number) => text(b, start, end).includes('"T-5"'), {
+      candidateAt: (b: Uint8Array, from: number) => {
+        const at = Buffer.from(b.buffer, b.byteOffset, b.length).indexOf('"T-5"', from);
+        return at;
+      },
+    });
+
+    it("skips runs of lines that cannot pass and still numbers the rest exactly", () => {
+      const input = bytes(Array.from({ length: 9 }, (_, i) => line(i + 1)).join(""));
+      for (const size of [input.length, 100, 7]) {
+        const { items } = parseAll(input, size, { prefilter: wantsTask5 });
+        expect(items).toEqual([expect.objectContaining({ type: "event", line: 5, offset: bytes(line(1)).length * 4 })]);
+      }
+    });
+
+    it("still reports an overlong line among the lines it skips", () => {
+      const input = bytes(`${line(1)}${"z".repeat(3000)}
+${line(2)}${line(5)}`);
+      const { items } = parseAll(input, undefined, { prefilter: wantsTask5, maxLineBytes: 1000 });
+      expect(items.map((i) => (i.type === "event" ? [i.event.task_id, i.line] : [i.issue.kind, i.issue.line]))).toEqual([
+        ["too_long", 2],
+        ["T-5", 4],
+      ]);
+    });
+
+    it("with countSkippedLines false, numbers only the lines it looked at, offsets still exact", () => {
+      const input = bytes(line(1) + line(2) + line(5));
+      const { items } = parseAll(input, undefined, { prefilter: wantsTask5, countSkippedLines: false });
+      expect(items).toEqual([expect.objectContaining({ type: "event", line: 1, offset: bytes(line(1) + line(2)).length })]);
+    });
   });
 });

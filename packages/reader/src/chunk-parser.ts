@@ -31,7 +31,27 @@ export interface ChunkParserOptions {
    * it. Torn and overlong lines are reported regardless. Used by queries to
    * skip lines that cannot match.
    */
-  readonly prefilter?: (bytes: Uint8Array, start: number, end: number) => boolean;
+  readonly prefilter?: LinePrefilter;
+  /**
+   * With a pre-filter that can name its next candidate (`candidateAt`),
+   * whole runs of lines that cannot pass are skipped without looking at them
+   * one by one. `false` also leaves them uncounted, so `line` numbers (of
+   * events, of reports and the `line` getter) count only the lines looked
+   * at: for a caller that recounts from the file when it reports a line
+   * (queryEvents does). Default true: every line is counted.
+   */
+  readonly countSkippedLines?: boolean;
+}
+
+/** See {@link ChunkParserOptions.prefilter}. */
+export interface LinePrefilter {
+  (bytes: Uint8Array, start: number, end: number): boolean;
+  /**
+   * Optional: a position at or after `from` on the first line that may pass,
+   * or -1 if no line from `from` to the end of `bytes` can. Every complete
+   * line that ends before it is skipped unread.
+   */
+  readonly candidateAt?: (bytes: Uint8Array, from: number) => number;
 }
 
 /** One line's outcome, in file order. */
@@ -58,7 +78,9 @@ export type ParsedLine =
 export class ChunkParser {
   readonly #file: string;
   readonly #maxLineBytes: number;
-  readonly #prefilter: ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined;
+  readonly #prefilter: LinePrefilter | undefined;
+  readonly #candidateAt: ((bytes: Uint8Array, from: number) => number) | undefined;
+  readonly #countSkippedLines: boolean;
   /** Lines completed so far. */
   #line: number;
   /** Byte offset of the first byte not yet part of a completed line. */
@@ -88,10 +110,12 @@ export class ChunkParser {
     this.#offset = options.offset ?? 0;
     this.#line = options.line ?? 0;
     this.#prefilter = options.prefilter;
+    this.#candidateAt = options.prefilter?.candidateAt;
+    this.#countSkippedLines = options.countSkippedLines ?? true;
     if (!(this.#maxLineBytes >= 1)) throw new RangeError(`maxLineBytes must be >= 1, received ${this.#maxLineBytes}`);
   }
 
-  /** Lines completed so far (blank and invalid ones included). */
+  /** Lines completed so far (blank and invalid ones included; see {@link ChunkParserOptions.countSkippedLines}). */
   get line(): number {
     return this.#line;
   }
@@ -156,6 +180,7 @@ export class ChunkParser {
         continue;
       }
       if (this.#prefilter === undefined && start > this.#plainUntil && this.#decodeWindow(chunk, start)) continue;
+      if (this.#candidateAt !== undefined && this.#skipUnwanted(chunk, start, this.#candidateAt)) continue;
       const newline = chunk.indexOf(NEWLINE, start);
       const item =
         newline - start > this.#maxLineBytes
@@ -187,6 +212,26 @@ export class ChunkParser {
     this.#skippedHead = new Uint8Array(0);
     this.#pos = newline + 1;
     return item;
+  }
+
+  /**
+   * Skips the complete lines from `start` up to the line holding the
+   * pre-filter's next candidate, without a call per line: with a selective
+   * query nearly every line goes this way. False when there is nothing to skip.
+   */
+  #skipUnwanted(chunk: Uint8Array, start: number, candidateAt: (bytes: Uint8Array, from: number) => number): boolean {
+    const candidate = candidateAt(chunk, start);
+    let to = candidate === -1 || candidate > this.#lastNewline ? this.#lastNewline + 1 : chunk.lastIndexOf(NEWLINE, candidate) + 1;
+    // A skipped line longer than maxLineBytes must still be reported: skip
+    // at most that many bytes at once, so that none can be.
+    if (to - start > this.#maxLineBytes) to = chunk.lastIndexOf(NEWLINE, start + this.#maxLineBytes - 1) + 1;
+    if (to <= start) return false;
+    let lines = 0;
+    if (this.#countSkippedLines) for (let at = chunk.indexOf(NEWLINE, start); at !== -1 && at < to; at = chunk.indexOf(NEWLINE, at + 1)) lines++;
+    this.#offset += to - start;
+    this.#line += lines;
+    this.#pos = to;
+    return true;
   }
 
   /**

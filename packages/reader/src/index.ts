@@ -3,6 +3,8 @@ export { queryEvents, createEventMatcher, type QueryOptions } from "./query-even
 export { openLogCursor, type LogCursor, type LogCursorOptions, type LogDiscontinuity } from "./log-cursor.js";
 export type { EventCursor, CursorEntry, PollResult, PollOptions } from "./event-cursor.js";
 export { followEvents, type FollowOptions, type FollowedEvent } from "./follow-events.js";
+export { followCursor, type FollowCursorOptions } from "./follow-cursor.js";
+export { PollPacer } from "./poll-pacer.js";
 export type { Checkpoint, FileIdentity } from "./checkpoint.js";
 export { compactCheckpoint, compactCheckpointJson, expandCheckpoint, isCompactCheckpoint, type CompactCheckpoint } from "./compact-checkpoint.js";
 export { summarizeRuns, RunSummaryAccumulator, type RunSummary } from "./summarize-runs.js";
@@ -12,7 +14,7 @@ export { LogNotFoundError } from "./log-not-found-error.js";
 export { LogBusyError } from "./log-busy-error.js";
 export { InvalidQueryError } from "./invalid-query-error.js";
 export { CursorClosedError, InvalidCheckpointError } from "./follow-errors.js";
-export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type ParsedLine } from "./chunk-parser.js";
+export { ChunkParser, DEFAULT_MAX_LINE_BYTES, type ChunkParserOptions, type LinePrefilter, type ParsedLine } from "./chunk-parser.js";
 export { parseJsonl, type ParsedText } from "./parse-text.js";
 export { listLogFiles, listRotatedFiles } from "./log-files.js";
 export { DecimalSum } from "./decimal-sum.js";

@@ -158,6 +158,25 @@ describe("queryEvents", () => {
     ]);
   });
 
+  it("reports damaged lines with their exact line numbers after lines the pre-filter skipped", async () => {
+    const path = join(testdir(), "events.jsonl");
+    const other = (i: number): string => serializeEvent(createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", run_id: "other", event_id: `o-${i}` }));
+    const wanted = serializeEvent(createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", run_id: "RUN-7", event_id: "w" }));
+    const lines = [...Array.from({ length: 40 }, (_, i) => other(i)), '{"run_id":"RUN-7", bad', ...Array.from({ length: 30 }, (_, i) => other(40 + i)), wanted, "", '{"run_id":"RUN-7"'];
+    writeFileSync(path, lines.join("\n"));
+    for (const order of ["asc", "desc"] as const) {
+      const invalid: InvalidLine[] = [];
+      const found = await query(path, { run_id: "RUN-7", order, onInvalid: (i) => invalid.push(i) });
+      expect(found.map((e) => e.event_id)).toEqual(["w"]);
+      const offsetOf = (n: number): number => lines.slice(0, n - 1).reduce((sum, l) => sum + Buffer.byteLength(l) + 1, 0);
+      const expected = [
+        [41, offsetOf(41), "json"],
+        [74, offsetOf(74), "torn"],
+      ];
+      expect(invalid.map((i) => [i.line, i.offset, i.kind])).toEqual(order === "asc" ? expected : expected.reverse());
+    }
+  });
+
   it("reads backwards through lines longer than its chunk and over maxLineBytes", async () => {
     const path = join(testdir(), "events.jsonl");
     const big = createEvent({ event: "task_started", ts: "2026-01-01T00:00:00Z", summary: "s".repeat(1_500_000), event_id: "big" });

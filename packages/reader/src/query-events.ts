@@ -141,13 +141,15 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
     }
     const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
     for (const { file, handle } of files) {
-      const lines = new FileLines(handle, { file, maxLineBytes, buffer, ...(prefilter === undefined ? {} : { prefilter }) });
+      // Lines the pre-filter skips go uncounted; a reported line is counted from the file.
+      const lines = new FileLines(handle, { file, maxLineBytes, buffer, countSkippedLines: false, ...(prefilter === undefined ? {} : { prefilter }) });
       for (let more = true; more; ) {
         signal?.throwIfAborted();
         more = await lines.read();
         for (let item = lines.next(); item !== undefined; item = lines.next()) {
-          if (item.type === "invalid") invalid(item.issue);
-          else if (matches(item.event)) {
+          if (item.type === "invalid") {
+            if (options.strict || options.onInvalid) invalid(await lines.exactIssue(item.issue));
+          } else if (matches(item.event)) {
             yield item.event;
             if (++found >= limit) return;
             signal?.throwIfAborted();
@@ -155,8 +157,9 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
         }
       }
       for (const item of lines.end()) {
-        if (item.type === "invalid") invalid(item.issue);
-        else if (matches(item.event)) {
+        if (item.type === "invalid") {
+          if (options.strict || options.onInvalid) invalid(await lines.exactIssue(item.issue));
+        } else if (matches(item.event)) {
           yield item.event;
           if (++found >= limit) return;
           signal?.throwIfAborted();

@@ -7,7 +7,8 @@ import { Buffer } from "node:buffer";
 import type { FileHandle } from "node:fs/promises";
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { InvalidLine } from "./invalid-line.js";
-import { FileLines, READ_CHUNK_BYTES } from "./read-file.js";
+import type { LinePrefilter } from "./chunk-parser.js";
+import { FileLines, LineCounter, READ_CHUNK_BYTES } from "./read-file.js";
 
 const NEWLINE = 0x0a;
 /** The first region is small, so `limit: 100` parses little; later ones grow to a full chunk. */
@@ -18,26 +19,13 @@ const PROBE_BYTES = 64 * 1024;
 export interface BackwardOptions {
   readonly file: string;
   readonly maxLineBytes: number;
-  readonly prefilter: ((bytes: Uint8Array, start: number, end: number) => boolean) | undefined;
+  readonly prefilter: LinePrefilter | undefined;
 }
 
 /** A line read backwards: its event, or a report whose `line` number is counted only if asked for. */
 export type BackwardItem =
   | { readonly type: "event"; readonly event: TelemetryEvent }
   | { readonly type: "invalid"; readonly issue: () => Promise<InvalidLine> };
-
-/** Counts the lines before byte `offset`. */
-async function linesBefore(handle: FileHandle, offset: number): Promise<number> {
-  const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(offset, 1)));
-  let lines = 0;
-  for (let position = 0; position < offset; ) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, offset - position), position);
-    if (bytesRead === 0) break;
-    for (let i = buffer.indexOf(NEWLINE, 0); i !== -1 && i < bytesRead; i = buffer.indexOf(NEWLINE, i + 1)) lines++;
-    position += bytesRead;
-  }
-  return lines;
-}
 
 /** Reads [position, position + length) fully (the file only grows). */
 async function readAt(handle: FileHandle, buffer: Buffer, length: number, position: number): Promise<Buffer> {
@@ -75,6 +63,7 @@ export async function* readLinesBackward(handle: FileHandle, size: number, optio
   const probe = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(size, 1)));
   const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(size, 1)));
   let span = FIRST_REGION_BYTES;
+  const counter = new LineCounter(handle);
   for (let end = size; end > 0; ) {
     const start = await regionStart(handle, probe, end, span);
     span = Math.min(span * 2, READ_CHUNK_BYTES);
@@ -84,6 +73,8 @@ export async function* readLinesBackward(handle: FileHandle, size: number, optio
       end,
       buffer,
       maxLineBytes: options.maxLineBytes,
+      // Line numbers are counted from the file's start, and only for a line that is reported.
+      countSkippedLines: false,
       ...(options.prefilter === undefined ? {} : { prefilter: options.prefilter }),
     });
     const items: BackwardItem[] = [];
@@ -93,9 +84,8 @@ export async function* readLinesBackward(handle: FileHandle, size: number, optio
         items.push({ type: "event", event: item.event });
         return;
       }
-      // Region-relative line numbers until someone asks.
       const issue = item.issue;
-      items.push({ type: "invalid", issue: async () => ({ ...issue, line: (await linesBefore(handle, start)) + issue.line }) });
+      items.push({ type: "invalid", issue: async () => ({ ...issue, line: (await counter.linesBefore(issue.offset)) + 1 }) });
     };
     for (;;) {
       for (let item = lines.next(); item !== undefined; item = lines.next()) add(item);

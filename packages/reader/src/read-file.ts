@@ -5,7 +5,10 @@
 import { Buffer } from "node:buffer";
 import { readSync } from "node:fs";
 import type { FileHandle } from "node:fs/promises";
-import { ChunkParser, type ParsedLine } from "./chunk-parser.js";
+import { ChunkParser, type LinePrefilter, type ParsedLine } from "./chunk-parser.js";
+import type { InvalidLine } from "./invalid-line.js";
+
+const NEWLINE = 0x0a;
 
 /** Bytes per read: large reads amortize the per-call cost (the parser decodes in smaller windows). */
 export const READ_CHUNK_BYTES = 1024 * 1024;
@@ -26,7 +29,13 @@ export interface FileLinesOptions {
   /** Stop reading at this byte offset (exclusive). Default: the file's end at each read. */
   readonly end?: number;
   readonly maxLineBytes?: number;
-  readonly prefilter?: (bytes: Uint8Array, start: number, end: number) => boolean;
+  readonly prefilter?: LinePrefilter;
+  /**
+   * False: lines the pre-filter skips are not counted as they go by (see
+   * ChunkParserOptions.countSkippedLines); call `exactIssue()` on a report
+   * for its line number. Default true.
+   */
+  readonly countSkippedLines?: boolean;
   /** A buffer to read into, shared by the files of one reader. Default: one of {@link READ_CHUNK_BYTES}. */
   readonly buffer?: Buffer;
 }
@@ -44,6 +53,7 @@ export class FileLines {
   #buffer: Buffer | undefined;
   #parser: ChunkParser;
   #position: number;
+  #lineCounter: LineCounter | undefined;
 
   constructor(handle: FileHandle, options: FileLinesOptions) {
     this.handle = handle;
@@ -54,13 +64,14 @@ export class FileLines {
   }
 
   #newParser(offset: number, line: number): ChunkParser {
-    const { file, maxLineBytes, prefilter } = this.#options;
+    const { file, maxLineBytes, prefilter, countSkippedLines } = this.#options;
     return new ChunkParser({
       file,
       offset,
       line,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
       ...(prefilter === undefined ? {} : { prefilter }),
+      ...(countSkippedLines === undefined ? {} : { countSkippedLines }),
     });
   }
 
@@ -110,9 +121,46 @@ export class FileLines {
     return this.#parser.end();
   }
 
+  /** The report with its line number counted from the file when lines went by uncounted. */
+  async exactIssue(issue: InvalidLine): Promise<InvalidLine> {
+    if (this.#options.countSkippedLines ?? true) return issue;
+    this.#lineCounter ??= new LineCounter(this.handle);
+    return { ...issue, line: (await this.#lineCounter.linesBefore(issue.offset)) + 1 };
+  }
+
   /** Starts over at byte 0 (the file was truncated: what is there now was written after). */
   restart(): void {
     this.#position = 0;
     this.#parser = this.#newParser(0, 0);
+  }
+}
+
+/**
+ * Counts a file's lines before a byte offset, for reports whose line number
+ * was not tracked while reading. Continues from the previous answer when
+ * asked about a later offset, so reports in file order read the file once.
+ */
+export class LineCounter {
+  readonly #handle: FileHandle;
+  #offset = 0;
+  #lines = 0;
+
+  constructor(handle: FileHandle) {
+    this.#handle = handle;
+  }
+
+  async linesBefore(offset: number): Promise<number> {
+    if (offset < this.#offset) {
+      this.#offset = 0;
+      this.#lines = 0;
+    }
+    const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, Math.max(offset - this.#offset, 1)));
+    while (this.#offset < offset) {
+      const { bytesRead } = await this.#handle.read(buffer, 0, Math.min(buffer.length, offset - this.#offset), this.#offset);
+      if (bytesRead === 0) break;
+      for (let at = buffer.indexOf(NEWLINE); at !== -1 && at < bytesRead; at = buffer.indexOf(NEWLINE, at + 1)) this.#lines++;
+      this.#offset += bytesRead;
+    }
+    return this.#lines;
   }
 }
