@@ -466,7 +466,7 @@ export const writerBench: BenchArea = async ({ quick, dir }) => {
       baselineName: "pino fsync:true (write + fsync per line, main thread)",
       unit: "ev/s",
     });
-    notes.push(`${producers} awaited producer(s) vs pino fsync:true: ${fmt(100 * result.inlineShare, 0)}% of our fdatasyncs ran inline (a batch of one, recent syncs fast), the rest on the thread pool`);
+    notes.push(`${producers} awaited producer(s) vs pino fsync:true: ${fmt(100 * result.inlineShare, 0)}% of our fdatasyncs ran inline (a batch of one; recent syncs under 2 ms, or under 5 ms with the event loop otherwise idle), the rest on the thread pool`);
   }
   const syscalls = await syscallsPerBatch(dir, quick ? 200 : 2000);
   rows.push({ name: "system calls per batch, 1 awaited producer", ours: syscalls.ours, baseline: syscalls.pino, baselineName: "pino fsync:true, per line", unit: "calls" });
@@ -514,7 +514,7 @@ export const writerBench: BenchArea = async ({ quick, dir }) => {
       detail:
         `${fmt(one)} vs ${fmt(perEventPaired)} ev/s = ${fmt((100 * one) / perEventPaired, 1)}%, measured in alternating slices on one disk` +
         (one < 0.9 * perEventPaired
-          ? `; cause: one write+fdatasync takes only ${fmt(1e6 / perEventPaired, 0)} µs on this disk, and ours adds ${fmt(1e6 / one - 1e6 / perEventPaired, 0)} µs per event, of which ${fmt(single.emitCallUs, 1)} µs is the emit() call itself (schema validation + serialization, cold after each fsync wait; the baseline writes a pre-serialized line) and the rest stat calls (rotation check, link-count check), a one-byte read of the tail (torn-tail check) and the hop to the flusher`
+          ? `; cause: one write+fdatasync takes only ${fmt(1e6 / perEventPaired, 0)} µs on this disk, and ours adds ${fmt(1e6 / one - 1e6 / perEventPaired, 0)} µs per event, of which ${fmt(single.emitCallUs, 1)} µs is the emit() call itself (schema validation + serialization, cold after each fsync wait; the baseline writes a pre-serialized line) and the rest two stat calls (rotation and torn-tail check before the write, link-count check after it) and any sync sent to the thread pool (see the inline share below)`
           : ""),
     },
     {

@@ -68,6 +68,11 @@ describe.skipIf(missing !== undefined)(`three hosts shipping into one stream${mi
     const tailed = tail.stdout().split("\n").filter((l) => l !== "").map((l) => (JSON.parse(l) as { event_id: string }).event_id);
     expect(new Set(tailed)).toEqual(new Set(HOSTS.flatMap((h) => [0, 1, 2].map((i) => `${h}-${i}`))));
 
+    // Without -f, tail prints the newest N and exits.
+    const lastTwo = await runCli(["tail", "-n", "2", source, "--json"]);
+    expect(lastTwo.code, lastTwo.stderr).toBe(0);
+    expect(linesOf(lastTwo.stdout)).toEqual(linesOf(tail.stdout()).slice(-2));
+
     // query and stats read the same stream as one log.
     const queried = await runCli(["query", source, "--json"]);
     expect(queried.code, queried.stderr).toBe(0);

@@ -8,7 +8,7 @@ import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstreamManager, JetStreamApiCodes, type JetStreamManager } from "@nats-io/jetstream";
-import { compactCheckpointJson, expandCheckpoint, LogNotFoundError, openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
+import { compactCheckpointJson, expandCheckpoint, LogNotFoundError, openLogCursor, PollPacer, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogDiscontinuity } from "@telemetry/reader";
 import { AckPipeline, PublishRejectedError, type StoredAck } from "./ack-pipeline.js";
 import { connectFleet, type FleetConnectionOptions } from "./fleet-connection.js";
 import { CHECKPOINT_HEADER, DEFAULT_STREAM, HOST_HEADER, defaultSubject } from "./fleet-headers.js";
@@ -29,7 +29,7 @@ export interface ShipOptions extends FleetConnectionOptions, FleetStreamOptions 
   readonly maxInFlight?: number;
   /** How long a publish waits for JetStream's acknowledgement, in ms. Default 5000. */
   readonly ackTimeoutMs?: number;
-  /** How often to look at a caught-up log for new lines, in ms. Default 50. */
+  /** The longest wait before looking at a caught-up log again, in ms; while events flow it looks sooner (the reader's PollPacer, from 10 ms). Default 50. */
   readonly pollIntervalMs?: number;
   /** Where to begin when the stream holds nothing for the subject yet. Default `"start"` (the whole log). */
   readonly from?: "start" | "end";
@@ -255,13 +255,17 @@ export function shipLog(options: ShipOptions): Shipper {
     // it are acknowledged, then its refusal reaches the head and stops shipping, so the
     // stream never has a gap.
     let blocked = false;
+    const pacer = new PollPacer(pollIntervalMs);
+    let shippedSinceWait = false;
     for (;;) {
       if (signal.aborted) return;
       const refill = !blocked && inflight.length <= refillAt;
       while (refill && inflight.length < maxInFlight) {
         if (next >= pending.length) {
-          if (caughtUp && Date.now() - lastPollAt < pollIntervalMs) break;
+          // Caught up with acknowledgements still arriving: look at the log again at most every 10 ms, not on every ack.
+          if (caughtUp && Date.now() - lastPollAt < 10) break;
           const result = await cursor.poll({ maxEvents: Math.max(64, maxInFlight - inflight.length) });
+          if (result.events.length > 0) shippedSinceWait = true;
           lastPollAt = Date.now();
           pending = result.events;
           next = 0;
@@ -281,7 +285,9 @@ export function shipLog(options: ShipOptions): Shipper {
       if (inflight.length === 0) {
         // Reached only after the stream position was read: the server is answering.
         setState("caught-up");
-        await sleep(pollIntervalMs, undefined, { signal }).catch(() => undefined);
+        // Soon while events flow, backing off to pollIntervalMs while the log is idle (the reader's pacing).
+        await pacer.wait(shippedSinceWait, signal);
+        shippedSinceWait = false;
         continue;
       }
       const head = inflight[0]!;

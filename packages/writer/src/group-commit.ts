@@ -1,6 +1,8 @@
 // Group commit: lines queued while a write+fdatasync is in flight form the
 // next batch, written with one write(2) and made durable with one fdatasync.
 // One flusher loop owns the file, so batches reach it in emit-call order.
+// (performance is imported: the global one is a getter, measurable per batch.)
+import { performance } from "node:perf_hooks";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { WriterError } from "./errors.js";
 
@@ -11,8 +13,8 @@ export interface BatchSink {
    * may hold. Synchronous in the common case, a promise when it must wait.
    */
   prepare(firstBytes: number): number | Promise<number>;
-  /** Appends the whole batch with one write(2), synchronously. */
-  write(data: Buffer): void;
+  /** Appends the whole batch (`bytes` long in UTF-8) with one write(2), synchronously. */
+  write(data: string | Buffer, bytes: number): void;
   /** Makes everything written so far durable, off the main thread. */
   sync(): Promise<void>;
   /** Makes everything written so far durable on the main thread. Only when `canSyncInline`. */
@@ -62,10 +64,40 @@ const DEFAULT_MAX_BATCH_BYTES = 16 * 1024 * 1024;
  * raises the average past it and later syncs go to the pool.
  */
 const INLINE_SYNC_MAX_MS = 2;
-/** Weight of the newest sync in the running average of sync durations. */
+/**
+ * Up to this average a lone event is still synced inline while nothing else
+ * uses the event loop (see IDLE_LOOP_TURN_MS): holding an idle loop delays
+ * no one, and under CPU contention (when syncs slow down to a few ms) the
+ * two thread wake-ups of a pool round trip cost up to milliseconds
+ * themselves. Half the 10 ms event-loop p99 budget.
+ */
+const IDLE_LOOP_INLINE_SYNC_MAX_MS = 5;
+/**
+ * The event loop counts as otherwise idle while the turns the flusher gave
+ * it (with a producer waiting) came back within this on average: no
+ * timers, I/O callbacks or other immediates ran to speak of.
+ */
+const IDLE_LOOP_TURN_MS = 0.5;
+/** Weight of the newest sync in the running average of sync durations (and of loop turns in theirs). */
 const SYNC_AVERAGE_WEIGHT = 0.25;
-/** Acknowledgements per event-loop turn; at a few microseconds per producer continuation, well under a millisecond. */
-const ACK_SLICE = 128;
+/**
+ * Main-thread time one slice of acknowledgements may take, continuations
+ * included. At ~8 µs per producer continuation (a new emit validated with
+ * caches cold) that is ~128 acknowledgements per event-loop turn.
+ */
+const ACK_SLICE_BUDGET_MS = 1;
+const MIN_ACK_SLICE = 16;
+/** Bounds the one slice sized by an estimate that turns out too cheap. */
+const MAX_ACK_SLICE = 4096;
+/** How fast the cost estimate follows costlier and cheaper acknowledgements. */
+const ACK_COST_RISE = 0.5;
+const ACK_COST_DECAY = 0.125;
+/**
+ * The flusher goes on to the next batch without giving the event loop a
+ * turn (one turn costs a few µs and a system call, per event for a lone
+ * producer) only while it has held the loop for less than this.
+ */
+const MAX_LOOP_HOLD_MS = 1;
 
 export class GroupCommit<T> {
   private readonly sink: BatchSink;
@@ -89,6 +121,15 @@ export class GroupCommit<T> {
    * average says so and the next ones go to the pool.
    */
   private syncAverageMs = 0;
+  /**
+   * Running average of how long an event-loop turn the flusher gave while a
+   * producer waited took to come back, in ms: the other work on the loop.
+   */
+  private loopTurnAverageMs = 0;
+  /** The last batch was a lone event whose sync went to the pool. */
+  private lonePooled = false;
+  /** Running estimate of one acknowledgement's main-thread cost, continuation included, in ms. */
+  private ackCostMs = ACK_SLICE_BUDGET_MS / 128;
   /** Longest synchronous write(2) of a batch, in ms: the writer's only main-thread disk wait. */
   slowestWriteMs = 0;
 
@@ -146,17 +187,34 @@ export class GroupCommit<T> {
 
   private async run(): Promise<void> {
     try {
+      // Since when this loop has held the event loop without giving it a turn.
+      let heldSince = performance.now();
       for (;;) {
-        const waitedForDisk = this.queue.length > 0 && (await this.commitBatch());
+        if (this.queue.length > 0) {
+          const committed = this.commitBatch();
+          // A batch synced on the thread pool came back through the event loop: it had its turn.
+          if (typeof committed === "boolean" ? committed : await committed) heldSince = performance.now();
+        }
         if (this.waiters.length > 0) await this.settleWaiters();
         // Continuations of just-acknowledged producers were queued as
         // microtasks ahead of this one: after it, their next emits are in the
-        // queue. A full event-loop turn is taken when the queue is empty (to
-        // gather more) and after a batch that never left the main thread
-        // ("write" durability): otherwise producers awaiting emit and this
-        // loop would chain microtasks forever and starve timers and I/O.
+        // queue. A batch that never left the main thread (an inline sync,
+        // "write" durability) is followed by the next one at once, saving an
+        // event-loop turn per event, but only while this loop has held the
+        // event loop under MAX_LOOP_HOLD_MS: otherwise producers awaiting emit
+        // and this loop would chain microtasks forever and starve timers and I/O.
         await Promise.resolve();
-        if (this.queue.length === 0 || !waitedForDisk) await yieldToEventLoop();
+        const waiting = this.queue.length > 0;
+        const now = performance.now();
+        // After a lone event synced on the pool, one turn (microseconds, beside
+        // a sync of milliseconds) keeps measuring whether the loop is busy.
+        if (!waiting || now - heldSince >= MAX_LOOP_HOLD_MS || this.lonePooled) {
+          this.lonePooled = false;
+          await yieldToEventLoop();
+          heldSince = performance.now();
+          // With a producer waiting, the turn's length is what else the loop had to do.
+          if (waiting) this.loopTurnAverageMs += SYNC_AVERAGE_WEIGHT * (heldSince - now - this.loopTurnAverageMs);
+        }
         if (this.queue.length === 0 && this.waiters.length === 0) break;
       }
     } finally {
@@ -182,80 +240,132 @@ export class GroupCommit<T> {
     if (last !== undefined) this.settledSeq = last.seq;
   }
 
-  /** Writes the next batch; returns whether it waited for an fdatasync (off the main thread). */
-  private async commitBatch(): Promise<boolean> {
+  /**
+   * Writes the next batch. Synchronous unless the file must be reopened or
+   * rotated first, or the batch's fdatasync goes to the thread pool; the
+   * result says whether it waited for such an fdatasync.
+   */
+  private commitBatch(): boolean | Promise<boolean> {
     const first = this.queue[0];
     if (first === undefined) return false;
-    let room: number;
+    let room: number | Promise<number>;
     try {
-      const prepared = this.sink.prepare(first.bytes);
-      room = typeof prepared === "number" ? prepared : await prepared;
+      room = this.sink.prepare(first.bytes);
     } catch (error) {
       // The file cannot be opened or rotated: nothing queued can be stored now.
       this.fail(this.queue.splice(0), error);
       return false;
     }
+    if (typeof room === "number") return this.writeBatch(room);
+    return room.then(
+      (prepared) => this.writeBatch(prepared),
+      (error: unknown) => {
+        this.fail(this.queue.splice(0), error);
+        return false;
+      },
+    );
+  }
+
+  /** Takes the batch off the queue, writes it and (with "fsync") syncs it, then acknowledges it. */
+  private writeBatch(room: number): boolean | Promise<boolean> {
     // From here to write() is synchronous, so the exit hook never sees a batch
     // that has left the queue without reaching the file.
     const limit = Math.min(room, this.maxBatchBytes);
     let count = 1;
-    let bytes = first.bytes;
+    let bytes = this.queue[0]?.bytes ?? 0;
     for (; count < this.queue.length; count++) {
       const next = this.queue[count];
       if (next === undefined || bytes + next.bytes > limit) break;
       bytes += next.bytes;
     }
     const batch = this.queue.splice(0, count);
-    let inline = false;
+    const only = batch.length === 1 ? batch[0] : undefined;
     try {
-      const buffer = this.concat(batch);
       const started = performance.now();
-      this.sink.write(buffer);
-      this.slowestWriteMs = Math.max(this.slowestWriteMs, performance.now() - started);
+      // A lone line goes to write(2) as the string it is: no Buffer to allocate and copy into.
+      this.sink.write(only === undefined ? this.concat(batch) : only.line, bytes);
+      const written = performance.now();
+      this.slowestWriteMs = Math.max(this.slowestWriteMs, written - started);
       this.batches++;
-      if (this.options.syncEachBatch) {
-        inline = batch.length === 1 && this.queue.length === 0 && this.syncAverageMs < INLINE_SYNC_MAX_MS && this.sink.canSyncInline;
-        await this.timedSync(inline);
+      if (!this.options.syncEachBatch) {
+        this.settle(batch);
+        return false;
+      }
+      if (only !== undefined && this.queue.length === 0 && this.syncsFastEnoughToHoldLoop() && this.sink.canSyncInline) {
+        this.sink.syncInline();
+        this.inlineSyncs++;
+        this.syncDone(written);
+        this.settle(batch);
+        return false;
       }
     } catch (error) {
       this.fail(batch, error);
       return false;
     }
-    for (const entry of batch) this.unsettledBytes -= entry.bytes;
-    this.settledSeq = batch[batch.length - 1]?.seq ?? this.settledSeq;
-    this.acknowledge(batch);
-    // An inline sync never left the main thread: the loop must still give the event loop a turn.
-    return this.options.syncEachBatch && !inline;
+    this.lonePooled = only !== undefined;
+    const syncStarted = performance.now();
+    return this.sink.sync().then(
+      () => {
+        this.syncDone(syncStarted);
+        this.settle(batch);
+        return true;
+      },
+      (error: unknown) => {
+        this.fail(batch, error);
+        return false;
+      },
+    );
   }
 
-  /** fdatasync inline or on the pool, feeding the running average that decides the next one. */
-  private async timedSync(inline: boolean): Promise<void> {
-    const started = performance.now();
-    if (inline) {
-      this.sink.syncInline();
-      this.inlineSyncs++;
-    } else {
-      await this.sink.sync();
-    }
+  /** Whether a lone event's fdatasync may hold the event loop: the disk is fast, or the loop has nothing else to do. */
+  private syncsFastEnoughToHoldLoop(): boolean {
+    return this.syncAverageMs < INLINE_SYNC_MAX_MS || (this.syncAverageMs < IDLE_LOOP_INLINE_SYNC_MAX_MS && this.loopTurnAverageMs < IDLE_LOOP_TURN_MS);
+  }
+
+  /** Counts a finished fdatasync and feeds its duration to the average that decides where the next one runs. */
+  private syncDone(started: number): void {
     this.syncs++;
     this.syncAverageMs += SYNC_AVERAGE_WEIGHT * (performance.now() - started - this.syncAverageMs);
   }
 
+  private settle(batch: readonly Entry<T>[]): void {
+    for (const entry of batch) this.unsettledBytes -= entry.bytes;
+    this.settledSeq = batch[batch.length - 1]?.seq ?? this.settledSeq;
+    this.acknowledge(batch);
+  }
+
   /**
-   * Resolves a durable batch in slices, one slice per event-loop turn. Each
-   * resolution runs its producer's continuation (often a new emit, validated
-   * on the main thread); 1,000 of them at once would hold the loop for
-   * milliseconds. Sliced, other I/O runs between slices, and the first
+   * Resolves a batch in slices, one slice per event-loop turn. Each
+   * resolution may run its producer's continuation (often a new emit,
+   * validated on the main thread); 1,000 of them at once would hold the loop
+   * for milliseconds. Sliced, other I/O runs between slices, and the first
    * slices' new emits are written and fdatasync'd while later slices still
-   * produce, so CPU work overlaps the disk.
+   * produce, so CPU work overlaps the disk. A slice holds as many
+   * acknowledgements as fit in ACK_SLICE_BUDGET_MS at the measured cost of
+   * recent ones: cheap ones (no one awaits, `record`) go in one slice,
+   * rather than keeping a whole batch of events alive for several turns.
    */
   private acknowledge(batch: readonly Entry<T>[]): void {
+    if (batch.length === 1) {
+      const entry = batch[0];
+      entry?.resolve(entry.value);
+      return;
+    }
     const resolveSlice = (from: number): void => {
-      const to = Math.min(batch.length, from + ACK_SLICE);
+      const to = Math.min(batch.length, from + Math.max(MIN_ACK_SLICE, Math.min(MAX_ACK_SLICE, Math.floor(ACK_SLICE_BUDGET_MS / this.ackCostMs))));
+      const started = performance.now();
       for (let i = from; i < to; i++) {
         const entry = batch[i];
         entry?.resolve(entry.value);
       }
+      // Queued after the continuations these resolutions released, so it runs once they have.
+      queueMicrotask(() => {
+        const cost = (performance.now() - started) / (to - from);
+        // A costlier slice counts half at once, a cheaper one gradually: an
+        // underestimate is what holds the loop, but one slice stretched by a
+        // GC pause or a preemption should not shrink the next ones for long.
+        this.ackCostMs += (cost > this.ackCostMs ? ACK_COST_RISE : ACK_COST_DECAY) * (cost - this.ackCostMs);
+      });
       if (to < batch.length) setImmediate(resolveSlice, to);
     };
     resolveSlice(0);

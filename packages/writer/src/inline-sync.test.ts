@@ -61,6 +61,28 @@ describe("inline fdatasync for a lone awaited event", () => {
     expect(readLog(path).events).toHaveLength(50);
   });
 
+  it("lets timers run while a lone awaited producer emits back to back on a fast disk", async (context) => {
+    const path = fastDisk(context);
+    if (path === undefined) return;
+    const writer = await openEventWriter({ path });
+    // Warm: the first emits pay for compilation, long enough for a timer to fire anyway.
+    for (let i = 0; i < 100; i++) await writer.emit({ event: "task_started" });
+    let timerFired = false;
+    setTimeout(() => (timerFired = true), 20);
+    let emitted = 0;
+    // Every batch is one event synced inline, followed by the next without a
+    // turn: the cap only ends the loop if the timer never gets to run.
+    while (!timerFired && emitted < 50_000) {
+      emitted++;
+      await writer.emit({ event: "task_started" });
+    }
+    const { inlineSyncs } = writerStats(writer);
+    await writer.close();
+    expect(timerFired).toBe(true);
+    expect(emitted).toBeLessThan(50_000);
+    expect(inlineSyncs).toBeGreaterThan(0);
+  });
+
   it("sends batches of many events to the thread pool", async (context) => {
     const path = fastDisk(context);
     if (path === undefined) return;
@@ -75,6 +97,37 @@ describe("inline fdatasync for a lone awaited event", () => {
     // Every multi-event batch synced on the pool.
     expect(vi.mocked(fs.fdatasync).mock.calls.length).toBeGreaterThanOrEqual(1);
     expect(after.inlineSyncs - before.inlineSyncs).toBeLessThanOrEqual(1);
+  });
+
+  it("syncs a lone event inline on a 2.5 ms disk while nothing else uses the event loop, and on the pool once other work keeps the loop busy", async (context) => {
+    const path = fastDisk(context);
+    if (path === undefined) return;
+    const writer = await openEventWriter({ path });
+    for (let i = 0; i < 10; i++) await writer.emit({ event: "task_started" });
+    slowSyncMs = 2.5;
+    const before = writerStats(writer).inlineSyncs;
+    for (let i = 0; i < 60; i++) await writer.emit({ event: "execution_start" });
+    const inlineWhileIdle = writerStats(writer).inlineSyncs - before;
+    // Other work: every event-loop turn now runs 2 ms of someone else's callback.
+    let busy = true;
+    const otherWork = (): void => {
+      const until = performance.now() + 2;
+      while (performance.now() < until) {
+        // someone else's callback
+      }
+      if (busy) setImmediate(otherWork);
+    };
+    setImmediate(otherWork);
+    const beforeBusy = writerStats(writer).inlineSyncs;
+    for (let i = 0; i < 60; i++) await writer.emit({ event: "execution_complete" });
+    const inlineWhileBusy = writerStats(writer).inlineSyncs - beforeBusy;
+    busy = false;
+    await writer.close();
+    expect(readLog(path).events).toHaveLength(130);
+    // Under CPU contention a preempted sync or turn looks slow or busy for a
+    // few events: a third while idle, at most a sixth while busy.
+    expect(inlineWhileIdle).toBeGreaterThanOrEqual(20);
+    expect(inlineWhileBusy).toBeLessThanOrEqual(10);
   });
 
   it("goes back to the thread pool once syncs turn slow, so a slow disk holds the event loop at most once", async (context) => {

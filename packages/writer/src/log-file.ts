@@ -214,44 +214,47 @@ export class LogFile {
   }
 
   /**
-   * Appends `data` (whole lines) in one write(2), preceded by "\n" when the
-   * file ends in a fragment. Synchronous: the bytes go to the page cache, so
-   * a process crash right after cannot lose them.
+   * Appends `data` (whole lines, `bytes` long in UTF-8) in one write(2),
+   * preceded by "\n" when the file ends in a fragment. Synchronous: the bytes
+   * go to the page cache, so a process crash right after cannot lose them.
    */
-  write(data: Buffer): void {
+  write(data: string | Buffer, bytes: number): void {
     if (this.fd < 0) this.openSync();
-    let buffer = data;
     try {
       // Checked before every batch, not only after our own failures: another
       // process sharing the file may have died mid-write since our last batch.
       // Its bytes changed the size, so an unchanged size needs no read.
       const size = this.sizeSeen ?? fstatSync(this.fd).size;
       this.sizeSeen = undefined;
-      if (this.mayBeTorn(size)) buffer = Buffer.concat([NEWLINE, data]);
+      const repair = this.mayBeTorn(size);
       this.expectedSize = -1;
-      this.writeAll(buffer);
+      if (repair) this.writeAll(typeof data === "string" ? `\n${data}` : Buffer.concat([NEWLINE, data]), bytes + 1);
+      else this.writeAll(data, bytes);
       this.dirty = true;
       // Retention may have deleted our file under us if another process rotated
       // twice since our inode check; then the batch goes to the current file.
       if (fstatSync(this.fd).nlink === 0) {
         this.openSync();
-        this.write(data);
+        this.write(data, bytes);
         return;
       }
       // If anyone else appended meanwhile, the size will differ and the next batch reads the tail.
-      this.expectedSize = size + buffer.length;
+      this.expectedSize = size + bytes + (repair ? 1 : 0);
     } catch (error) {
-      // Part of the buffer may be on disk: expectedSize is unknown, so the next batch's tail check repairs it.
+      // Part of the data may be on disk: expectedSize is unknown, so the next batch's tail check repairs it.
       throw wrapOsError(error, "appending to", this.path);
     }
   }
 
-  private writeAll(buffer: Buffer): void {
-    let offset = 0;
-    while (offset < buffer.length) {
+  private writeAll(data: string | Buffer, bytes: number): void {
+    // A string goes to write(2) without a Buffer of ours (Node encodes it into a stack buffer).
+    let offset = typeof data === "string" ? writeSync(this.fd, data) : 0;
+    if (offset === bytes) return;
+    const buffer = typeof data === "string" ? Buffer.from(data) : data;
+    while (offset < bytes) {
       // write(2) may be short (a nearly full disk); the rest follows, and its
       // failure leaves a fragment that the next batch repairs.
-      const written = writeSync(this.fd, buffer, offset, buffer.length - offset);
+      const written = writeSync(this.fd, buffer, offset, bytes - offset);
       if (written <= 0) throw new WriterError("EIO", `appending to ${this.path} failed: write(2) wrote nothing`, { path: this.path, syscall: "write" });
       offset += written;
     }
@@ -294,7 +297,7 @@ export class LogFile {
 
   /** For the exit hook: write and (when durable) sync, all synchronously. */
   writeAndSyncOnExit(data: Buffer | undefined, durable: boolean): void {
-    if (data !== undefined) this.write(data);
+    if (data !== undefined) this.write(data, data.length);
     if (!durable || this.fd < 0) return;
     fdatasyncSync(this.fd);
     this.dirty = false;
