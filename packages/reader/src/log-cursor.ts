@@ -257,6 +257,10 @@ class FileCursor implements LogCursor {
   }
 
   #remember(file: OpenLogFile | TrackedFile, head: string | undefined, size: number): void {
+    // Always with its first bytes: retention deletes files, and the next file
+    // created often gets the freed inode; matched by inode alone, that new
+    // file would be taken for one already read and skipped.
+    head ??= readHead(file.handle.fd, HEAD_BYTES);
     this.#seen.push({ dev: String(file.dev), ino: String(file.ino), head, size });
     if (this.#seen.length > SEEN_FILES) this.#seen.shift();
   }

@@ -58,6 +58,15 @@ async function tryOpen(path: string, rotated: boolean, allowGaps: boolean): Prom
       const stats = await handle.stat({ bigint: true });
       opened.push({ file, handle, dev: stats.dev, ino: stats.ino });
     }
+    // The listing is not atomic either: a rename between readdir and open
+    // loses a file (path -> path.1 after path was listed alone), or gives its
+    // name's next file. List again: the same names, each still leading to
+    // the inode opened under it, are one consistent set.
+    const again = await listLogFiles(path, rotated);
+    if (again.length !== files.length || again.some((file, i) => file !== files[i])) {
+      await closeAll(opened);
+      return undefined;
+    }
     // Every name must still lead to the inode opened under it.
     for (const file of opened) {
       const now = await inodeOf(file.file);
