@@ -1,6 +1,6 @@
 // Finds a query's exact value (as JSON bytes) in a chunk of a log: the search
 // under the queries' pre-filter, picking per chunk the faster of two ways.
-import { Buffer } from "node:buffer";
+import type { Buffer } from "node:buffer";
 import { BigramSearch } from "./bigram-search.js";
 
 /** Bytes sampled at the start of a chunk to choose the way to search it. */
@@ -13,8 +13,6 @@ const MIN_SAMPLED_SOURCE = 64 * 1024;
  * byte, so below this rate stopping at each anchor is the faster of the two.
  */
 const ANCHOR_SPACING = 64;
-
-const indexOfByte = Buffer.prototype.indexOf;
 
 /**
  * Two searches for one pattern. Where the pattern holds a byte that is rare
@@ -32,7 +30,7 @@ export class NeedleSearch {
   readonly #pairs: BigramSearch;
   readonly #counts = new Uint32Array(256);
   /** The chunk the choice was made for, and the pattern index of its anchor byte (-1: the pair search). */
-  #source: Uint8Array | undefined;
+  #source: Buffer | undefined;
   #anchor = -1;
 
   constructor(pattern: Uint8Array) {
@@ -45,7 +43,7 @@ export class NeedleSearch {
   }
 
   /** Position of the first occurrence at or after `start` in `source`, or -1. */
-  indexIn(source: Uint8Array, start: number): number {
+  indexIn(source: Buffer, start: number): number {
     if (source !== this.#source) {
       this.#source = source;
       this.#anchor = source.length - start >= MIN_SAMPLED_SOURCE ? this.#chooseAnchor(source, start) : -1;
@@ -55,7 +53,7 @@ export class NeedleSearch {
     const pattern = this.#pattern;
     const m = pattern.length;
     const byte = pattern[anchor]!;
-    for (let at: number = indexOfByte.call(source, byte, start + anchor); at !== -1; at = indexOfByte.call(source, byte, at + 1)) {
+    for (let at = source.indexOf(byte, start + anchor); at !== -1; at = source.indexOf(byte, at + 1)) {
       const from = at - anchor;
       if (from + m > source.length) return -1;
       let k = m - 1;
@@ -66,7 +64,7 @@ export class NeedleSearch {
   }
 
   /** The index in the pattern of its byte seen least in a sample of `source`, or -1 when even that one is too common. */
-  #chooseAnchor(source: Uint8Array, start: number): number {
+  #chooseAnchor(source: Buffer, start: number): number {
     const counts = this.#counts;
     counts.fill(0);
     const end = Math.min(source.length, start + SAMPLE_BYTES);

@@ -154,6 +154,7 @@ export class FileLines {
   async #readInto(buffer: Buffer): Promise<number> {
     const limit = this.#options.end ?? Infinity;
     if (this.#position >= limit) return 0;
+    // Through the FileHandle, which holds its close() back until this read is done.
     return (await this.handle.read(buffer, 0, Math.min(buffer.length, limit - this.#position), this.#position)).bytesRead;
   }
 
