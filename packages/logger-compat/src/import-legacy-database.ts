@@ -8,7 +8,7 @@ import { EventValidationError, type EventInput } from "@telemetry/schema";
 import { openEventWriter, type EventWriter, type WriterOptions } from "@telemetry/writer";
 import { invocationErrorFromEvent, invocationToEvent, invocationToEventInput } from "./invocation-event.js";
 import { InvocationValidationError, validateInvocationRecord, type InvocationIssue, type InvocationRow } from "./invocation-record.js";
-import { LegacyDatabase, legacyInvocationId, legacyRowId, legacyRowToRecord, type LegacyRow } from "./legacy-database.js";
+import { LegacyDatabase, legacyInvocationId, legacyRowId, legacyRowToInvocation, legacyRowToRecord, type LegacyRow } from "./legacy-database.js";
 import { loggerWriter } from "./logger-writer.js";
 import { findResumePoint } from "./resume-point.js";
 import { loadSqliteEngine } from "./sqlite-engine.js";
@@ -248,7 +248,8 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
             const id = legacyInvocationId(row);
             if (typeof id === "string" && resume.present.has(id)) continue;
             try {
-              slice.inputs.push(invocationToEventInput(rowToInvocation(row, dbPath, note)));
+              // One pass over a valid row; the full validation only for one it does not accept outright.
+              slice.inputs.push(invocationToEventInput(legacyRowToInvocation(row, ROW_CHECK.privacyLevel) ?? rowToInvocation(row, dbPath, note)));
             } catch (error) {
               stop = error instanceof Error ? error : new Error(String(error));
               break;
