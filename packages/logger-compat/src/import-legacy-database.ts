@@ -217,7 +217,8 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
     const resume = await findResumePoint(writer.path, db, 4 * batchSize, (read) => {
       if (read % 10_000 === 0) onProgress?.({ phase: "reading-log", done: read, total: undefined });
     });
-    const before = total - db.countAfter(resume.after);
+    // Counted only when resuming: from the start, no row is before.
+    const before = resume.after === undefined ? 0 : total - db.countAfter(resume.after);
 
     let imported = 0;
     const note = "the rows before it are imported; fix or delete it and import again: rows already in the log are skipped";
