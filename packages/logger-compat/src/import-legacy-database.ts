@@ -8,7 +8,7 @@ import { EventValidationError, type EventInput } from "@telemetry/schema";
 import { openEventWriter, type EventWriter, type WriterOptions } from "@telemetry/writer";
 import { invocationErrorFromEvent, invocationToEvent, invocationToEventInput } from "./invocation-event.js";
 import { InvocationValidationError, validateInvocationRecord, type InvocationIssue, type InvocationRow } from "./invocation-record.js";
-import { LegacyDatabase, legacyInvocationId, legacyRowId, legacyRowToRecord, type LegacyRow } from "./legacy-database.js";
+import { LegacyDatabase, legacyInvocationId, legacyRowId, legacyRowToInvocation, legacyRowToRecord, type LegacyRow } from "./legacy-database.js";
 import { loggerWriter } from "./logger-writer.js";
 import { findResumePoint } from "./resume-point.js";
 import { loadSqliteEngine } from "./sqlite-engine.js";
@@ -217,7 +217,8 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
     const resume = await findResumePoint(writer.path, db, 4 * batchSize, (read) => {
       if (read % 10_000 === 0) onProgress?.({ phase: "reading-log", done: read, total: undefined });
     });
-    const before = total - db.countAfter(resume.after);
+    // Counted only when resuming: from the start, no row is before.
+    const before = resume.after === undefined ? 0 : total - db.countAfter(resume.after);
 
     let imported = 0;
     const note = "the rows before it are imported; fix or delete it and import again: rows already in the log are skipped";
@@ -248,7 +249,8 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
             const id = legacyInvocationId(row);
             if (typeof id === "string" && resume.present.has(id)) continue;
             try {
-              slice.inputs.push(invocationToEventInput(rowToInvocation(row, dbPath, note)));
+              // One pass over a valid row; the full validation only for one it does not accept outright.
+              slice.inputs.push(invocationToEventInput(legacyRowToInvocation(row, ROW_CHECK.privacyLevel) ?? rowToInvocation(row, dbPath, note)));
             } catch (error) {
               stop = error instanceof Error ? error : new Error(String(error));
               break;

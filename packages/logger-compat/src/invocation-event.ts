@@ -27,13 +27,20 @@ const RECORD_FIELD_OF: Readonly<Record<string, string>> = {
   "attributes.privacy_level": "privacy_level",
 };
 
-/** The `EventInput` for a validated row: `cost_update`, fields as in the README table. */
+/**
+ * The `EventInput` for a validated row: `cost_update`, fields as in the
+ * README table, listed in the wire order (the schema's EVENT_FIELDS), so a
+ * bulk writer serializes it as it is instead of copying it into that order.
+ */
 export function invocationToEventInput(row: InvocationRow): EventInput {
-  const input: EventInput = {
+  return {
     event: "cost_update",
     ts: row.timestamp,
+    // The wire format omits absent fields rather than writing null; an undefined field is absent.
+    agent_role: row.agent_name ?? undefined,
     tool: row.tool_name,
     status: row.status,
+    summary: row.error_message ?? undefined,
     metrics: {
       model: row.model_name,
       prompt_tokens: row.prompt_tokens,
@@ -45,10 +52,6 @@ export function invocationToEventInput(row: InvocationRow): EventInput {
     attributes: { privacy_level: row.privacy_level },
     event_id: row.invocation_id,
   };
-  // The wire format omits absent fields rather than writing null.
-  if (row.agent_name !== null) input.agent_role = row.agent_name;
-  if (row.error_message !== null) input.summary = row.error_message;
-  return input;
 }
 
 /**

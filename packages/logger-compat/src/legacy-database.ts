@@ -3,7 +3,7 @@
 import { closeSync, constants, openSync, statSync } from "node:fs";
 import type BetterSqlite3 from "better-sqlite3";
 import { NotLegacyDatabaseError } from "./errors.js";
-import { INVOCATION_FIELDS, type PrivacyLevel } from "./invocation-record.js";
+import { INVOCATION_FIELDS, INVOCATION_STATUSES, normalizeTimestamp, PRIVACY_LEVELS, type InvocationRow, type InvocationStatus, type PrivacyLevel } from "./invocation-record.js";
 import type { SqliteDatabaseConstructor } from "./sqlite-engine.js";
 
 /** Columns of the legacy `invocations` table that a record is made of, plus the row id for error messages. */
@@ -222,5 +222,68 @@ export function legacyRowToRecord(row: LegacyRow, defaultPrivacyLevel: PrivacyLe
     status: row[AT.status],
     error_message: row[AT.error_message],
     privacy_level: row[AT.privacy_level] ?? defaultPrivacyLevel,
+  };
+}
+
+const STATUSES: ReadonlySet<unknown> = new Set(INVOCATION_STATUSES);
+const PRIVACY: ReadonlySet<unknown> = new Set(PRIVACY_LEVELS);
+
+function isText(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
+/** A token count as the legacy SUMs read it (NULL is 0), or NaN when invalid. */
+function countOf(value: unknown): number {
+  if (value === null) return 0;
+  return Number.isSafeInteger(value) && (value as number) >= 0 ? (value as number) : Number.NaN;
+}
+
+/** A cost or latency (NULL is 0), or NaN when invalid. */
+function amountOf(value: unknown): number {
+  if (value === null) return 0;
+  return typeof value === "number" && Number.isFinite(value) && value >= 0 ? value : Number.NaN;
+}
+
+/**
+ * The import's one pass over a row: the checks of
+ * `validateInvocationRecord(legacyRowToRecord(row))` made on the row as
+ * SQLite returns it, with no record built in between. Undefined for any row
+ * it does not accept outright (an invalid value, or a NULL timestamp, which
+ * takes the time of the import): the full validation then has the last word
+ * and explains what is wrong.
+ */
+export function legacyRowToInvocation(row: LegacyRow, defaultPrivacyLevel: PrivacyLevel): InvocationRow | undefined {
+  const invocationId = row[AT.invocation_id];
+  const agent = row[AT.agent_name];
+  const tool = row[AT.tool_name];
+  const model = row[AT.model_name];
+  const status = row[AT.status];
+  const errorMessage = row[AT.error_message];
+  const privacy = row[AT.privacy_level] ?? defaultPrivacyLevel;
+  const rawTimestamp = row[AT.timestamp];
+  if (!isText(invocationId) || !isText(tool) || !isText(model) || !(agent === null || isText(agent))) return undefined;
+  if (!STATUSES.has(status) || !PRIVACY.has(privacy) || !(errorMessage === null || typeof errorMessage === "string") || typeof rawTimestamp !== "string") return undefined;
+  const timestamp = normalizeTimestamp(rawTimestamp);
+  const prompt = countOf(row[AT.prompt_tokens]);
+  const completion = countOf(row[AT.completion_tokens]);
+  const total = countOf(row[AT.total_tokens]);
+  const cost = amountOf(row[AT.cost_usd]);
+  const latency = amountOf(row[AT.latency_ms]);
+  // NaN (an invalid number) makes the sum NaN.
+  if (timestamp === undefined || Number.isNaN(prompt + completion + total + cost + latency)) return undefined;
+  return {
+    invocation_id: invocationId,
+    timestamp,
+    agent_name: agent,
+    tool_name: tool,
+    model_name: model,
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: total,
+    cost_usd: cost,
+    latency_ms: latency,
+    status: status as InvocationStatus,
+    error_message: errorMessage,
+    privacy_level: privacy as PrivacyLevel,
   };
 }

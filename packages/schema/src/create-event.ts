@@ -31,7 +31,7 @@ function nowIso(): string {
  * place and dropping absent ones. Nested objects (whose values are all
  * scalars) are copied and frozen, so nothing of the caller's is frozen or shared.
  */
-function canonical(source: Record<string, unknown>): TelemetryEvent {
+export function canonical(source: Record<string, unknown>): TelemetryEvent {
   const out: Record<string, unknown> = {};
   for (const key of EVENT_FIELDS) {
     let value = source[key];

@@ -12,6 +12,7 @@ export {
 } from "./event-schema.js";
 export { EventValidationError, type ValidationIssue } from "./errors.js";
 export { createEvent } from "./create-event.js";
+export { createEventLine } from "./create-event-line.js";
 export { parseEvent, safeParseEvent, type SafeParseResult } from "./parse-event.js";
 export { serializeEvent } from "./serialize-event.js";
 export { isTimestamp, TIMESTAMP_PATTERN } from "./timestamp.js";

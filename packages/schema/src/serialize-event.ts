@@ -28,6 +28,10 @@ function withoutNulls(event: TelemetryEvent): object {
  * (kept by readers for forward compatibility) are written as they are.
  */
 export function serializeEvent(event: TelemetryEvent): string {
-  const json = JSON.stringify(withoutNulls(event));
+  return escapeLineSeparators(JSON.stringify(withoutNulls(event)));
+}
+
+/** The JSON of an event with the line separators JSON.stringify leaves raw escaped. */
+export function escapeLineSeparators(json: string): string {
   return json.includes("\u0085") || json.includes("\u2028") || json.includes("\u2029") ? json.replace(LINE_SEPARATORS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`) : json;
 }

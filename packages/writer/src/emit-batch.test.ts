@@ -70,4 +70,32 @@ describe("emitBatch", () => {
     const all = [...rotated, "events.jsonl"].flatMap((f) => ids(join(dir, f)));
     expect(all).toEqual(Array.from({ length: 500 }, (_, i) => `inv-${i}`));
   });
+
+  it("writes each batch's own bytes, nothing of an earlier larger batch, and the same lines emit would write", async () => {
+    const dir = testdir();
+    const path = join(dir, "events.jsonl");
+    const writer = await openEventWriter({ path, durability: "fsync" });
+    // Wire order or not, ts and event_id given or not: the line is the one emit writes.
+    const variants = (i: number): EventInput[] => [
+      { event: "cost_update", ts: "2026-01-01T00:00:00Z", agent_role: "a\u2028", metrics: { model: "m", cost_usd: i }, attributes: { n: i }, event_id: `b-${i}` },
+      { event_id: `b-${i}-x`, summary: "s\u0085", event: "task_started", ts: "2026-01-01T00:00:00+02:00" },
+    ];
+    const sizes = [4000, 1500, 10, 2, 700];
+    const expected: string[] = [];
+    let n = 0;
+    for (const size of sizes) {
+      const batch = Array.from({ length: size }, () => variants(n++)).flat();
+      await writer.emitBatch(batch);
+      expected.push(...batch.map((input) => JSON.stringify(input)));
+    }
+    await writer.close();
+    const lines = readFileSync(path, "utf8").split("\n");
+    expect(lines.pop()).toBe("");
+    expect(lines).toHaveLength(expected.length);
+    const viaEmit = join(dir, "emit.jsonl");
+    const reference = await openEventWriter({ path: viaEmit, durability: "write" });
+    for (const line of expected) await reference.emit(JSON.parse(line) as EventInput);
+    await reference.close();
+    expect(readFileSync(path, "utf8")).toBe(readFileSync(viaEmit, "utf8"));
+  });
 });

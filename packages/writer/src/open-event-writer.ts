@@ -1,7 +1,7 @@
 // The public writer: validate at emit (bad input never reaches the file),
 // redact, queue for group commit, acknowledge per the durability mode. One
 // shared core per file; the root writer and its children are views on it.
-import { createEvent, parseEventBindings, serializeEvent, type EventBindings, type EventInput, type TelemetryEvent } from "@telemetry/schema";
+import { createEvent, createEventLine, parseEventBindings, serializeEvent, type EventBindings, type EventInput, type TelemetryEvent } from "@telemetry/schema";
 import { applyBindings, mergeFields } from "./bindings.js";
 import { WriterError } from "./errors.js";
 import { addExitHook, removeExitHook } from "./exit-hook.js";
@@ -119,7 +119,8 @@ function asError(error: unknown): Error {
 class WriterCore {
   readonly path: string;
   readonly durability: Durability;
-  readonly commit: GroupCommit<TelemetryEvent>;
+  /** Entries carry the event `emit` resolves with; `emitBatch` units carry none. */
+  readonly commit: GroupCommit<TelemetryEvent | undefined>;
   private readonly file: LogFile;
   private readonly maxEventBytes: number;
   readonly maxSizeBytes: number;
@@ -143,7 +144,7 @@ class WriterCore {
     this.redact = compileRedaction(options.redact, options.privacyLevel);
     this.onError = options.onError;
     this.report = new RecordErrorReport(file.path);
-    this.commit = new GroupCommit(file, { syncEachBatch: options.durability === "fsync", maxQueueBytes: options.maxQueueBytes, path: file.path });
+    this.commit = new GroupCommit<TelemetryEvent | undefined>(file, { syncEachBatch: options.durability === "fsync", maxQueueBytes: options.maxQueueBytes, path: file.path });
     this.exitHook = () => this.commit.flushOnExit();
     addExitHook(this.exitHook);
   }
@@ -160,6 +161,20 @@ class WriterCore {
       });
     }
     return { event, line, bytes };
+  }
+
+  /**
+   * `prepare` for callers that need the line only (emitBatch): without
+   * redaction, the schema serializes the input straight to its line, with
+   * no event object built, copied and frozen per input.
+   * @throws {EventValidationError} {WriterError} EVENT_TOO_LARGE
+   */
+  prepareLine(input: unknown): { line: string; bytes: number } {
+    if (this.redact !== undefined) return this.prepare(input);
+    const line = `${createEventLine(input as EventInput)}\n`;
+    const bytes = Buffer.byteLength(line);
+    // Too large: `prepare` throws the same EVENT_TOO_LARGE that emit would.
+    return bytes > this.maxEventBytes ? this.prepare(input) : { line, bytes };
   }
 
   closedError(): WriterError {
@@ -239,12 +254,13 @@ class FileEventWriter implements EventWriter {
     } catch (error) {
       return Promise.reject(asError(error));
     }
-    return new Promise((resolve, reject) => this.core.commit.enqueue(prepared.line, prepared.bytes, prepared.event, resolve, reject));
+    // emit enqueues its event, so the value it resolves with is never undefined.
+    return new Promise((resolve, reject) => this.core.commit.enqueue(prepared.line, prepared.bytes, prepared.event, resolve as (event: TelemetryEvent | undefined) => void, reject));
   }
 
   emitBatch(inputs: readonly EventInput[]): Promise<number> {
     if (this.closed) throw this.core.closedError();
-    const chunks: { line: string; bytes: number; last: TelemetryEvent }[] = [];
+    const chunks: { line: string; bytes: number }[] = [];
     // Units never larger than a file may hold, so rotation keeps its bound,
     // and small enough to be ordinary young-generation strings: a larger one
     // goes to V8's large-object space, which only a full GC frees, and
@@ -254,19 +270,17 @@ class FileEventWriter implements EventWriter {
     const maxChunkBytes = Math.min(this.core.maxSizeBytes, MAX_BATCH_UNIT_BYTES);
     let lines: string[] = [];
     let bytes = 0;
-    let last: TelemetryEvent | undefined;
     for (const input of inputs) {
-      const prepared = this.prepare(input);
-      if (last !== undefined && bytes + prepared.bytes > maxChunkBytes) {
-        chunks.push({ line: lines.join(""), bytes, last });
+      const prepared = this.core.prepareLine(this.bindings === undefined ? input : applyBindings(this.bindings, input));
+      if (lines.length > 0 && bytes + prepared.bytes > maxChunkBytes) {
+        chunks.push({ line: lines.join(""), bytes });
         lines = [];
         bytes = 0;
       }
       lines.push(prepared.line);
       bytes += prepared.bytes;
-      last = prepared.event;
     }
-    if (last !== undefined) chunks.push({ line: lines.join(""), bytes, last });
+    if (lines.length > 0) chunks.push({ line: lines.join(""), bytes });
     if (chunks.length === 0) return Promise.resolve(0);
     return new Promise((resolve, reject) => {
       let pending = chunks.length;
@@ -279,7 +293,7 @@ class FileEventWriter implements EventWriter {
         failed = true;
         reject(asError(error));
       };
-      for (const chunk of chunks) this.core.commit.enqueue(chunk.line, chunk.bytes, chunk.last, stored, refused);
+      for (const chunk of chunks) this.core.commit.enqueue(chunk.line, chunk.bytes, undefined, stored, refused);
     });
   }
 
