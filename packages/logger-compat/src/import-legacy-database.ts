@@ -33,11 +33,14 @@ interface ImportSource {
   /** Called when a phase starts and then every batch (every 10,000 events while reading the log). */
   readonly onProgress?: (progress: ImportProgress) => void;
   /**
-   * Rows read and handed to the writer at a time: each batch is one write(2)
-   * and one fdatasync, and while one is being synced the next is read and
-   * validated. Only a batch's joined lines wait for the disk (about 250
-   * bytes a row), so memory stays flat; larger batches share each fdatasync
-   * among more rows. Default 1000.
+   * Rows counted as imported (and reported) at a time, once all of them are
+   * fdatasync'd; while one batch is being synced the next is read, validated
+   * and queued, never more than two batches in flight. The writer writes
+   * and syncs what is queued as rows stream in (group commit: a few
+   * fdatasyncs per batch, fewer when the disk is slow). Only in-flight
+   * joined lines wait for the disk (about 250 bytes a row), so memory stays
+   * flat. Default 1000; larger batches were measured slower (their lines
+   * outlive young-generation GCs).
    */
   readonly batchSize?: number;
 }
