@@ -3,7 +3,7 @@
 // do not match (they are parsed and filtered properly) but never drops one
 // that could match.
 import { Buffer } from "node:buffer";
-import { BigramSearch } from "./bigram-search.js";
+import { NeedleSearch } from "./needle-search.js";
 import type { LinePrefilter } from "./chunk-parser.js";
 
 const BACKSLASH = 0x5c;
@@ -23,14 +23,14 @@ function needsEscape(value: string): boolean {
 
 interface Cursor {
   /** A byte, or a value's JSON string with its quotes. */
-  readonly needle: BigramSearch | number;
+  readonly needle: NeedleSearch | number;
   bytes: Uint8Array | undefined;
   from: number;
   at: number;
 }
 
 /** Next occurrence of the cursor's needle at or after `start`, -1 if none. */
-function search(needle: BigramSearch | number, bytes: Buffer, start: number): number {
+function search(needle: NeedleSearch | number, bytes: Buffer, start: number): number {
   return typeof needle === "number" ? bytes.indexOf(needle, start) : needle.indexIn(bytes, start);
 }
 
@@ -64,7 +64,7 @@ export function createLinePrefilter(values: readonly string[]): LinePrefilter | 
   for (const value of values) {
     // A value that must be escaped can only appear in a line with a backslash.
     if (needsEscape(value)) onlyEscaped = true;
-    else needles.push({ needle: new BigramSearch(Buffer.from(`"${value}"`, "utf8")), bytes: undefined, from: 0, at: -1 });
+    else needles.push({ needle: new NeedleSearch(Buffer.from(`"${value}"`, "utf8")), bytes: undefined, from: 0, at: -1 });
   }
   const backslash: Cursor = { needle: BACKSLASH, bytes: undefined, from: 0, at: -1 };
   const lineHasBackslash = (bytes: Buffer, source: Uint8Array, start: number, end: number): boolean => {
@@ -85,7 +85,7 @@ export function createLinePrefilter(values: readonly string[]): LinePrefilter | 
   // A line that passes holds every needle or a backslash, so the next
   // occurrence of one needle (the longest, which a search skips through
   // fastest) or of a backslash is on the first line that may pass.
-  const driver = needles.reduce<Cursor | undefined>((longest, cursor) => (longest === undefined || (cursor.needle as BigramSearch).length > (longest.needle as BigramSearch).length ? cursor : longest), undefined);
+  const driver = needles.reduce<Cursor | undefined>((longest, cursor) => (longest === undefined || (cursor.needle as NeedleSearch).length > (longest.needle as NeedleSearch).length ? cursor : longest), undefined);
   const candidateAt = (source: Uint8Array, from: number): number => {
     const bytes = asBuffer(source);
     const slash = find(backslash, bytes, source, from, source.length);

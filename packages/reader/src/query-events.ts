@@ -9,7 +9,7 @@ import { createLinePrefilter } from "./line-prefilter.js";
 import { closeAll, openLogFiles } from "./open-log.js";
 import { readLinesBackward } from "./read-backward.js";
 import { Buffer } from "node:buffer";
-import { DEFAULT_MAX_LINE_BYTES } from "./chunk-parser.js";
+import { DEFAULT_MAX_LINE_BYTES, type ParsedLine } from "./chunk-parser.js";
 import { FileLines, READ_CHUNK_BYTES } from "./read-file.js";
 import type { ReadOptions } from "./read-events.js";
 
@@ -163,23 +163,19 @@ async function* matching(path: string, options: QueryOptions, matches: (event: T
     const buffer = Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
     for (const { file, handle } of files) {
       // Lines the pre-filter skips go uncounted; a reported line is counted from the file.
-      const lines = new FileLines(handle, { file, maxLineBytes, buffer, countSkippedLines: false, ...(prefilter === undefined ? {} : { prefilter }) });
-      for (let more = true; more; ) {
-        signal?.throwIfAborted();
-        more = await lines.read();
-        onRead?.({ bytes: before + lines.position, totalBytes });
-        for (let item = lines.next(); item !== undefined; item = lines.next()) {
-          if (item.type === "invalid") {
-            if (options.strict || options.onInvalid) invalid(await lines.exactIssue(item.issue));
-          } else if (matches(item.event)) {
-            yield item.event;
-            if (++found >= limit) return;
-            signal?.throwIfAborted();
-          }
-        }
-      }
-      for (const item of lines.end()) {
-        if (item.type === "invalid") {
+      const lines = new FileLines(handle, { file, maxLineBytes, buffer, readAhead: true, countSkippedLines: false, ...(prefilter === undefined ? {} : { prefilter }) });
+      // The lines of each chunk read, then those end() gives back (the torn tail): one loop handles both.
+      let ended: readonly ParsedLine[] | undefined;
+      let endedAt = 0;
+      for (;;) {
+        const item = ended === undefined ? lines.next() : ended[endedAt++];
+        if (item === undefined) {
+          if (ended !== undefined) break;
+          signal?.throwIfAborted();
+          const more = await lines.read();
+          onRead?.({ bytes: before + lines.position, totalBytes });
+          if (!more) ended = lines.end();
+        } else if (item.type === "invalid") {
           if (options.strict || options.onInvalid) invalid(await lines.exactIssue(item.issue));
         } else if (matches(item.event)) {
           yield item.event;

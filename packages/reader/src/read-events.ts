@@ -113,7 +113,7 @@ class EventReader implements AsyncGenerator<TelemetryEvent, void, undefined> {
     }
     const max = this.#options.maxLineBytes;
     this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
-    this.#lines = new FileLines(file.handle, { file: file.file, buffer: this.#buffer, ...(max === undefined ? {} : { maxLineBytes: max }) });
+    this.#lines = new FileLines(file.handle, { file: file.file, buffer: this.#buffer, readAhead: true, ...(max === undefined ? {} : { maxLineBytes: max }) });
   }
 
   async #read(lines: FileLines): Promise<void> {

@@ -38,6 +38,14 @@ export interface FileLinesOptions {
   readonly countSkippedLines?: boolean;
   /** A buffer to read into, shared by the files of one reader. Default: one of {@link READ_CHUNK_BYTES}. */
   readonly buffer?: Buffer;
+  /**
+   * Start reading the next chunk (into a second buffer) as soon as one is
+   * handed to the parser, so the thread pool copies it while the caller
+   * parses this one. For one pass over a file that is not expected to grow
+   * (readEvents, queryEvents): a read issued ahead may see less than a
+   * later one would. Default false.
+   */
+  readonly readAhead?: boolean;
 }
 
 /**
@@ -54,6 +62,9 @@ export class FileLines {
   #parser: ChunkParser;
   #position: number;
   #lineCounter: LineCounter | undefined;
+  /** With readAhead: the read in flight into #spare, at #position. */
+  #ahead: Promise<number> | undefined;
+  #spare: Buffer | undefined;
 
   constructor(handle: FileHandle, options: FileLinesOptions) {
     this.handle = handle;
@@ -101,6 +112,7 @@ export class FileLines {
    * @returns false when there is nothing more to read now.
    */
   async read(size?: number): Promise<boolean> {
+    if (this.#options.readAhead === true && size === undefined) return this.#readAhead();
     const limit = this.#options.end ?? Infinity;
     if (this.#position >= limit) return false;
     this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
@@ -114,6 +126,36 @@ export class FileLines {
     // A fresh view per chunk: the pre-filter caches search positions per chunk object.
     this.#parser.feed(this.#buffer.subarray(0, bytesRead));
     return true;
+  }
+
+  /**
+   * Two buffers in turn: the chunk read ahead is handed to the parser and the
+   * next read starts at once into the other buffer, whose chunk the parser
+   * has finished with (read() is only called once next() returned undefined,
+   * and the parser copies the unfinished line).
+   */
+  async #readAhead(): Promise<boolean> {
+    this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
+    this.#spare ??= Buffer.allocUnsafeSlow(this.#buffer.length);
+    const bytesRead = await (this.#ahead ?? this.#readInto(this.#spare));
+    this.#ahead = undefined;
+    if (bytesRead === 0) return false;
+    const filled = this.#spare;
+    this.#spare = this.#buffer;
+    this.#buffer = filled;
+    this.#position += bytesRead;
+    this.#ahead = this.#readInto(this.#spare);
+    // Awaited by the next read(); a caller that stops early never asks, and its failure then goes unseen.
+    this.#ahead.catch(() => undefined);
+    this.#parser.feed(filled.subarray(0, bytesRead));
+    return true;
+  }
+
+  async #readInto(buffer: Buffer): Promise<number> {
+    const limit = this.#options.end ?? Infinity;
+    if (this.#position >= limit) return 0;
+    // Through the FileHandle, which holds its close() back until this read is done.
+    return (await this.handle.read(buffer, 0, Math.min(buffer.length, limit - this.#position), this.#position)).bytesRead;
   }
 
   /** The file is complete: the lines left, then an unterminated last line reported as torn. */
@@ -130,6 +172,9 @@ export class FileLines {
 
   /** Starts over at byte 0 (the file was truncated: what is there now was written after). */
   restart(): void {
+    // A read still in flight writes into the spare buffer: leave both to it.
+    this.#ahead = undefined;
+    this.#spare = undefined;
     this.#position = 0;
     this.#parser = this.#newParser(0, 0);
   }
