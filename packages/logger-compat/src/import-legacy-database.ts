@@ -4,6 +4,7 @@
 // grow with the database, and an import stopped at any point (a crash, a
 // bad row, a full disk) is completed by running it again, which finds in the
 // log's tail where the last run stopped.
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { EventValidationError, type EventInput } from "@telemetry/schema";
 import { openEventWriter, type EventWriter, type WriterOptions } from "@telemetry/writer";
 import { invocationErrorFromEvent, invocationToEvent, invocationToEventInput } from "./invocation-event.js";
@@ -32,11 +33,14 @@ interface ImportSource {
   /** Called when a phase starts and then every batch (every 10,000 events while reading the log). */
   readonly onProgress?: (progress: ImportProgress) => void;
   /**
-   * Rows read and handed to the writer at a time: each batch is one write(2)
-   * and one fdatasync, and while one is being synced the next is read and
-   * validated. Only a batch's joined lines wait for the disk (about 250
-   * bytes a row), so memory stays flat; larger batches share each fdatasync
-   * among more rows. Default 1000.
+   * Rows counted as imported (and reported) at a time, once all of them are
+   * fdatasync'd; while one batch is being synced the next is read, validated
+   * and queued, never more than two batches in flight. The writer writes
+   * and syncs what is queued as rows stream in (group commit: a few
+   * fdatasyncs per batch, fewer when the disk is slow). Only in-flight
+   * joined lines wait for the disk (about 250 bytes a row), so memory stays
+   * flat. Default 1000; larger batches were measured slower (their lines
+   * outlive young-generation GCs).
    */
   readonly batchSize?: number;
 }
@@ -161,8 +165,17 @@ function queueBatch(writer: EventWriter, batch: Batch, dbPath: string, note: str
   }
 }
 
-/** Rows handed to the writer at once: small enough that their objects die young (a whole batch's would live through a GC). */
-const SLICE_ROWS = 250;
+/**
+ * Rows handed to the writer at once, each slice followed by one event-loop
+ * turn. Small enough that their objects die young (a whole batch's would
+ * live through a GC). The turn lets the writer start writing and syncing
+ * the slices queued so far, and handle a finished fdatasync, while the next
+ * slice is read: without it the writer only ran at each batch's end, and
+ * the import spent a quarter of its time waiting there (measured: 2.4 s of
+ * 8 s at 1,000,000 rows). Smaller slices (125 rows) meant more, smaller
+ * fdatasyncs and a slower import.
+ */
+const SLICE_ROWS = 500;
 
 /** A batch queued with the writer: its slices' promises, its rows, and rows read up to its end. */
 interface InFlight {
@@ -228,7 +241,8 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
     // One batch waits for its fdatasync while the next is read, validated and
     // queued (the writer keeps their order and joins what queues meanwhile
     // into one write). Rows go to the writer in slices, so each row's objects
-    // die within a slice, young; only joined lines wait for the disk.
+    // die within a slice, young; only joined lines wait for the disk. At most
+    // two batches are in flight: memory is bounded by 2 x batchSize lines.
     let previous: InFlight | undefined;
     // A bad row: thrown once the rows before it are stored.
     let stop: Error | undefined;
@@ -263,6 +277,7 @@ export async function importLegacyDatabase(options: ImportLegacyDatabaseOptions)
           current.stored.push(queued.stored);
           current.count += queued.refused === undefined ? slice.inputs.length : slice.rowIds.indexOf((queued.refused as LegacyRowError).rowId);
           stop ??= queued.refused;
+          await yieldToEventLoop();
         }
         current.done = read;
         const waiting = previous;

@@ -142,6 +142,11 @@ export class LegacyDatabase {
       if (columns.size === 0) throw new NotLegacyDatabaseError(dbPath, "it has no `invocations` table");
       const missing = LEGACY_COLUMNS.filter((c) => !columns.has(c));
       if (missing.length > 0) throw new NotLegacyDatabaseError(dbPath, `its \`invocations\` table lacks the column(s) ${missing.join(", ")}`);
+      // One pass in index order needs only the b-trees' upper pages cached:
+      // SQLite's own default of 2 MB instead of better-sqlite3's 16 MB, whose
+      // filled pages stayed resident (measured: peak RSS 14 MiB lower, no slower).
+      // A memory map (mmap_size) was no faster and made the whole file resident.
+      db.pragma("cache_size = -2000");
       return new LegacyDatabase(dbPath, db);
     } catch (error) {
       db.close();
