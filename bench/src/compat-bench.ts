@@ -14,6 +14,7 @@ import { seededRandom } from "@telemetry/cli/seeded-random";
 import { readEvents } from "@telemetry/reader";
 import { serializeEvent } from "@telemetry/schema";
 import type { BenchArea, BenchGoal, BenchRow } from "./report.js";
+import { PEAK_RSS_KB_SOURCE } from "./peak-rss.js";
 
 const LEGACY_FIXTURE = fileURLToPath(new URL("../../fixtures/legacy/telemetry.db", import.meta.url));
 const MS_PER_DAY = 86_400_000;
@@ -297,9 +298,9 @@ export const compatBench: BenchArea = async ({ quick, dir }) => {
 
 const CLI_BIN = fileURLToPath(new URL("../../packages/cli/dist/bin.js", import.meta.url));
 
-// Loaded into each measured child: reports its peak RSS (kB) when it exits.
+// Loaded into each measured child: reports its own peak RSS (kB) when it exits.
 const PEAK_RSS_HOOK = `data:text/javascript,${encodeURIComponent(
-  'import { writeFileSync } from "node:fs"; process.on("exit", () => writeFileSync(process.env.BENCH_PEAK_RSS_FILE, String(process.resourceUsage().maxRSS)));',
+  `${PEAK_RSS_KB_SOURCE} import { writeFileSync } from "node:fs"; process.on("exit", () => writeFileSync(process.env.BENCH_PEAK_RSS_FILE, String(peakRssKb())));`,
 )}`;
 
 // The floor: open the database and step through every row, keeping nothing.
@@ -391,7 +392,7 @@ export const legacyImportBench: BenchArea = async ({ quick, dir }) => {
     goals,
     notes: [
       `setup, not measured against anything: legacy database (fixture DDL) with ${count.toLocaleString("en-US")} rows written in ${(writeDbMs / 1000).toFixed(1)} s.`,
-      "each CLI run is its own process (node + the CLI + better-sqlite3); peak RSS is its getrusage maxRSS. Durable: every event is fdatasync'd (group commit) before it counts as imported.",
+      "each CLI run is its own process (node + the CLI + better-sqlite3); peak RSS is its own VmHWM (getrusage's maxRSS would include the bench's RSS at fork time). Durable: every event is fdatasync'd (group commit) before it counts as imported.",
     ],
   };
 };

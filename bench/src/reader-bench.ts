@@ -11,6 +11,7 @@ import { createInterface } from "node:readline";
 import { createEvent, EVENT_TYPES, serializeEvent, type TelemetryEvent } from "@telemetry/schema";
 import { ChunkParser, openLogCursor, queryEvents, readEvents } from "@telemetry/reader";
 import type { BenchArea, BenchGoal, BenchRow } from "./report.js";
+import { PEAK_RSS_KB_SOURCE } from "./peak-rss.js";
 
 const RUNS = 100;
 /** The run a selective query asks for: 1 event in 100. */
@@ -98,30 +99,14 @@ async function lastHundredByFullRead(path: string): Promise<TelemetryEvent[]> {
   return ring.reverse();
 }
 
-/**
- * The child's own peak RSS in kB. Not getrusage's maxRSS: on Linux a child
- * starts as a fork of this process, and exec carries the parent's RSS at fork
- * time into the child's maxRSS, so it reported this bench's own footprint
- * (118 MB after the full reads) for any child. VmHWM is the peak of the
- * child's own address space, which exec creates afresh.
- */
-const PEAK_RSS = `import { readFileSync as readProcFile } from "node:fs";
-  const peakRssKb = () => {
-    try {
-      const hwm = /^VmHWM:\\s+(\\d+) kB/m.exec(readProcFile("/proc/self/status", "utf8"));
-      if (hwm) return Number(hwm[1]);
-    } catch {}
-    return process.resourceUsage().maxRSS;
-  };`;
-
 /** Peak RSS (MB) of a fresh process that reads the whole log one way or the other. */
 function peakRssMb(path: string, how: "reader" | "readline"): { mb: number; events: number } {
   const program =
     how === "reader"
-      ? `${PEAK_RSS} import { readEvents } from "@telemetry/reader";
+      ? `${PEAK_RSS_KB_SOURCE} import { readEvents } from "@telemetry/reader";
          let n = 0; for await (const _ of readEvents(process.argv[1])) n++;
          console.log(JSON.stringify({ events: n, peakRssKb: peakRssKb() }));`
-      : `${PEAK_RSS} import { createReadStream } from "node:fs"; import { createInterface } from "node:readline";
+      : `${PEAK_RSS_KB_SOURCE} import { createReadStream } from "node:fs"; import { createInterface } from "node:readline";
          let n = 0; for await (const l of createInterface({ input: createReadStream(process.argv[1]), crlfDelay: Infinity })) { if (l) { JSON.parse(l); n++; } }
          console.log(JSON.stringify({ events: n, peakRssKb: peakRssKb() }));`;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", program, path], {
