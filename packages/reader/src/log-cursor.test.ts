@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
-import { appendFileSync, readFileSync, renameSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
+import { appendFileSync, readFileSync, renameSync, statSync, truncateSync, unlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { createEvent, serializeEvent } from "@telemetry/schema";
 import { testdir } from "@telemetry/test-utils";
 import { describe, expect, it } from "vitest";
+import { ChunkParser } from "./chunk-parser.js";
 import { FOLLOW_WRITER_SOURCE } from "./follow-writer.fixture.js";
 import { openLogCursor, type Checkpoint, type CursorEntry, type InvalidLine, type LogCursor, type LogCursorOptions, type LogDiscontinuity } from "./index.js";
 
@@ -100,6 +101,68 @@ describe("openLogCursor", () => {
     expect(second!.line).toBe(line(1).slice(0, -1));
     expect(viaJson(second!.checkpoint)).toEqual(second!.checkpoint);
     expect(second!.checkpoint).toMatchObject({ offset: readFileSync(path).length, line: 2 });
+  });
+
+  it("gives the same events, lines, checkpoints and reports whatever the size of the appends it follows and of its polls", async () => {
+    // Appends from 1 byte to over a MiB: read synchronously when small or
+    // just written, through the thread pool otherwise; lines split across
+    // appends, damaged lines among them, polls of 1 to 100,000 events.
+    const body: string[] = [];
+    for (let i = 0; i < 12_000; i++) {
+      body.push(line(i).replace("t-", `t-${"x".repeat(i % 50)}-`));
+      if (i % 997 === 5) body.push("{bad json\n");
+      if (i % 1499 === 7) body.push('{"event":"task_started"}\n');
+      if (i % 1999 === 9) body.push(`${"y".repeat(5000)}\n`);
+      if (i % 2999 === 11) body.push(line(1e6 + i).replace("\n", "\r\n"), "\n");
+    }
+    const bytes = Buffer.from(body.join(""));
+    const expected: string[] = [];
+    const expectedReports: string[] = [];
+    const parser = new ChunkParser({ maxLineBytes: 4096 });
+    let head = 0;
+    for (const item of [...parser.push(bytes), ...parser.end()]) {
+      if (item.type === "invalid") expectedReports.push(`${item.issue.line}@${item.issue.offset} ${item.issue.kind}`);
+      else {
+        head ||= Math.min(1024, item.end);
+        expected.push(`${item.event.event_id} ${item.line}@${item.end} ${item.text}`);
+      }
+    }
+    expect(expectedReports.map((r) => r.split(" ")[1])).toEqual(expect.arrayContaining(["json", "schema", "too_long"]));
+    for (const sizes of [[1, 13, 250, 70_000, 1_200_000, 5_000, 300_000], [65_536, 1_048_576, 1_048_577, 65_537, 2]]) {
+      const path = join(testdir(), "events.jsonl");
+      writeFileSync(path, "");
+      const got: string[] = [];
+      const reports: string[] = [];
+      const checkpoints: Checkpoint[] = [];
+      const cursor = await openLogCursor(path, { maxLineBytes: 4096, onInvalid: (i) => reports.push(`${i.line}@${i.offset} ${i.kind}`) });
+      try {
+        for (let at = 0, step = 0; at < bytes.length || step % 3 !== 0; step++) {
+          const end = Math.min(bytes.length, at + sizes[step % sizes.length]!);
+          appendFileSync(path, bytes.subarray(at, end));
+          at = end;
+          // Every third append is left to pile up with the next ones before a poll.
+          if (step % 3 === 1 && at < bytes.length) continue;
+          for (let round = 0; ; round++) {
+            const { events, caughtUp } = await cursor.poll({ maxEvents: [1, 7, 1000, 100_000][(step + round) % 4]! });
+            for (const e of events) {
+              got.push(`${e.event.event_id} ${e.checkpoint.line}@${e.checkpoint.offset} ${e.line}`);
+              checkpoints.push(e.checkpoint);
+            }
+            if (caughtUp) break;
+          }
+        }
+      } finally {
+        await cursor.close();
+      }
+      expect(got).toEqual(expected);
+      expect(reports).toEqual(expectedReports);
+      const { dev, ino } = statSync(path, { bigint: true });
+      const file = { dev: String(dev), ino: String(ino), head: bytes.subarray(0, head).toString("base64") };
+      expect(checkpoints.every((c) => c.file === checkpoints[0]!.file)).toBe(true);
+      expect(viaJson(checkpoints[0]!).file).toEqual(file);
+      // The same checkpoints as a cursor reading the finished file in one go.
+      expect((await readAll(path, { maxLineBytes: 4096 })).map((e) => e.checkpoint)).toEqual(checkpoints);
+    }
   });
 
   it("says caughtUp exactly when no complete line is left to read", async () => {

@@ -14,7 +14,7 @@ import { CursorClosedError, InvalidCheckpointError } from "./follow-errors.js";
 import type { InvalidLine } from "./invalid-line.js";
 import { LogNotFoundError } from "./log-not-found-error.js";
 import { closeAll, openLogFiles, type OpenLogFile } from "./open-log.js";
-import { FileLines, READ_CHUNK_BYTES } from "./read-file.js";
+import { FileLines, READ_CHUNK_BYTES, SYNC_READ_BYTES } from "./read-file.js";
 
 export type LogCursor = EventCursor<Checkpoint>;
 
@@ -67,6 +67,8 @@ interface TrackedFile {
   identity: FileIdentity | undefined;
   /** A newer file exists: this one will not grow, so its end is final. */
   sealed: boolean;
+  /** Its size at the last poll's look (undefined before the first, and after a truncation). */
+  lookedSize: number | undefined;
 }
 
 /** What the cursor remembers of a finished file. */
@@ -89,6 +91,8 @@ class FileCursor implements LogCursor {
   #checkpoint: Checkpoint | undefined;
   /** The current file's size as seen at the start of this poll, or undefined before the look. */
   #size: number | undefined;
+  /** Up to how many bytes this poll reads synchronously (see #look). */
+  #syncBytes = SYNC_READ_BYTES;
   #busy: Promise<unknown> = Promise.resolve();
   #closed = false;
 
@@ -175,9 +179,13 @@ class FileCursor implements LogCursor {
     if (this.#closed) throw new CursorClosedError(this.#path);
     this.#size = undefined;
     const events: CursorEntry[] = [];
+    let entry = this.#pending;
+    this.#pending = undefined;
     for (;;) {
-      const entry = this.#pending ?? (await this.#nextEntry());
-      this.#pending = undefined;
+      // Lines already read are taken without an await: one per event cost a
+      // promise and a trip through the microtask queue each, more than the
+      // rest of the cursor's work on that event.
+      entry ??= this.#nextRead() ?? (await this.#nextEntry());
       if (entry === undefined) return { events, caughtUp: true };
       if (events.length === max) {
         this.#pending = entry;
@@ -185,7 +193,19 @@ class FileCursor implements LogCursor {
       }
       events.push(entry);
       this.#checkpoint = entry.checkpoint;
+      entry = undefined;
     }
+  }
+
+  /** The next event among the lines already read from the current file, or undefined: then #nextEntry() reads on. */
+  #nextRead(): CursorEntry | undefined {
+    const file = this.#current;
+    if (file === undefined) return undefined;
+    for (let item = file.lines.next(); item !== undefined; item = file.lines.next()) {
+      const entry = this.#take(file, item);
+      if (entry !== undefined) return entry;
+    }
+    return undefined;
   }
 
   /** The next event, reading and switching files as needed; undefined when no complete line is left now. */
@@ -206,7 +226,7 @@ class FileCursor implements LogCursor {
         continue;
       }
       if (!file.sealed && this.#size === undefined) this.#size = this.#look(file);
-      if (await file.lines.read(file.sealed ? undefined : this.#size)) continue;
+      if (await file.lines.read(file.sealed ? undefined : this.#size, this.#syncBytes)) continue;
       if (!file.sealed) {
         if (this.#queue.length === 0 && this.#isLive(file)) return undefined;
         // Rotated (or deleted): the handle still reaches the file, and bytes
@@ -236,7 +256,18 @@ class FileCursor implements LogCursor {
       this.#options.onDiscontinuity?.({ kind: "truncated", file: file.name });
       file.lines.restart();
       file.identity = undefined;
+      file.lookedSize = undefined;
     }
+    // Everything left to read was appended since the last poll looked: a
+    // follower's usual case, and those bytes were just written, so they are
+    // in the page cache. Up to a whole chunk is then read synchronously: a
+    // round trip through the thread pool costs two thread wake-ups per poll
+    // (~0.1 ms on a busy or virtualized machine), a copy of 1 MiB from the
+    // page cache less. Other reads (history, a resumed checkpoint) keep the
+    // small-append rule: those bytes may have to come from the disk.
+    const fresh = file.lookedSize !== undefined && file.lines.position >= file.lookedSize;
+    this.#syncBytes = fresh ? READ_CHUNK_BYTES : SYNC_READ_BYTES;
+    file.lookedSize = size;
     return size;
   }
 
@@ -302,7 +333,7 @@ class FileCursor implements LogCursor {
       buffer: this.#buffer,
       ...(maxLineBytes === undefined ? {} : { maxLineBytes }),
     });
-    return { name: file.file, handle: file.handle, dev: file.dev, ino: file.ino, lines, identity: undefined, sealed: false };
+    return { name: file.file, handle: file.handle, dev: file.dev, ino: file.ino, lines, identity: undefined, sealed: false, lookedSize: undefined };
   }
 
   async close(): Promise<void> {

@@ -18,7 +18,7 @@ export const READ_CHUNK_BYTES = 1024 * 1024;
  * a synchronous read costs microseconds where a trip through libuv's thread
  * pool costs tens of them (a follower polls often and reads little each time).
  */
-const SYNC_READ_BYTES = 64 * 1024;
+export const SYNC_READ_BYTES = 64 * 1024;
 
 export interface FileLinesOptions {
   /** Name used in reports. */
@@ -108,17 +108,17 @@ export class FileLines {
 
   /**
    * Reads the next chunk into the parser. `size`, when the caller has just
-   * looked, lets a small append be read synchronously.
+   * looked, lets an append of at most `syncBytes` be read synchronously.
    * @returns false when there is nothing more to read now.
    */
-  async read(size?: number): Promise<boolean> {
+  async read(size?: number, syncBytes = SYNC_READ_BYTES): Promise<boolean> {
     if (this.#options.readAhead === true && size === undefined) return this.#readAhead();
     const limit = this.#options.end ?? Infinity;
     if (this.#position >= limit) return false;
     this.#buffer ??= Buffer.allocUnsafeSlow(READ_CHUNK_BYTES);
     const length = Math.min(this.#buffer.length, limit - this.#position);
     const bytesRead =
-      size !== undefined && size - this.#position <= SYNC_READ_BYTES
+      size !== undefined && size - this.#position <= syncBytes
         ? readSync(this.handle.fd, this.#buffer, 0, Math.min(length, Math.max(size - this.#position, 0)), this.#position)
         : (await this.handle.read(this.#buffer, 0, length, this.#position)).bytesRead;
     if (bytesRead === 0) return false;
