@@ -1,8 +1,10 @@
 // Where a command's events come from: a log path, or `nats://host:port/STREAM`
 // (the fleet's JetStream stream, read through @telemetry/ship). The one place
-// the CLI tells the two apart.
+// the CLI tells the two apart. The NATS client is loaded only for a nats://
+// source: every other command starts without it.
 import { createEventMatcher, queryEvents, type InvalidLine, type QueryOptions } from "@telemetry/reader";
-import { isNatsSource, openFleetCursor, parseNatsSource, readFleet, type FleetEvent, type FleetPosition, type InvalidFleetMessage } from "@telemetry/ship";
+import type { FleetEvent, FleetPosition, InvalidFleetMessage } from "@telemetry/ship";
+import { isNatsSource, parseNatsSource } from "@telemetry/ship/nats-source";
 import type { TelemetryEvent } from "@telemetry/schema";
 import type { EventSource } from "@telemetry/server";
 
@@ -14,7 +16,10 @@ export function natsEventSource(url: string): EventSource {
   const safe = new URL(server);
   return {
     key: `nats://${safe.host}/${stream}`,
-    open: (from) => openFleetCursor({ servers: server, stream, from: from === "start" || from === "end" ? from : (from.checkpoint as FleetPosition) }),
+    open: async (from) => {
+      const { openFleetCursor } = await import("@telemetry/ship");
+      return openFleetCursor({ servers: server, stream, from: from === "start" || from === "end" ? from : (from.checkpoint as FleetPosition) });
+    },
   };
 }
 
@@ -53,6 +58,7 @@ export async function* queryFleet(source: string, options: SourceQueryOptions): 
   const read = { servers: server, stream, ...(options.onInvalidMessage ? { onInvalid: options.onInvalidMessage } : {}) };
   const limit = options.limit ?? Infinity;
   if (limit <= 0) return;
+  const { readFleet } = await import("@telemetry/ship");
   if (options.order !== "desc") {
     let count = 0;
     for await (const entry of readFleet(read)) {

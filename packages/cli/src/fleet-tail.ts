@@ -2,7 +2,8 @@
 // fleet's stream, then (with -f) each new one, through one fleet cursor and
 // the same history-then-live loop as a log's tail, so there is no gap and no
 // repeat between history and live events.
-import { openFleetCursor, parseNatsSource, type FleetCursorEntry } from "@telemetry/ship";
+import type { FleetCursorEntry } from "@telemetry/ship";
+import { parseNatsSource } from "@telemetry/ship/nats-source";
 import type { TelemetryEvent } from "@telemetry/schema";
 import { historyThenLive } from "./follow-with-history.js";
 
@@ -17,6 +18,7 @@ export interface FleetTailOptions {
 export async function tailFleet(url: string, options: FleetTailOptions): Promise<void> {
   const { server, stream } = parseNatsSource(url);
   if (options.lines === 0 && !options.follow) return;
+  const { openFleetCursor } = await import("@telemetry/ship");
   const cursor = await openFleetCursor({ servers: server, stream, from: options.lines === 0 ? "end" : "start" });
   try {
     await historyThenLive<FleetCursorEntry["checkpoint"], FleetCursorEntry>(cursor, options);

@@ -1,6 +1,5 @@
 // `telemetry demo --serve`: the demo log served as a live page, with one
 // more run played at a human pace so a new user watches it happen.
-import { logFileSources } from "@telemetry/server";
 import { openEventWriter } from "@telemetry/writer";
 import type { EventInput, TelemetryEvent } from "@telemetry/schema";
 import type { CliIo } from "./cli-io.js";
@@ -11,6 +10,8 @@ import { serveUntilInterrupted, startServing } from "./serve-until-interrupted.j
 const LIVE_EVENT_DELAY_MS = 250;
 
 export async function serveDemo(options: { path: string; plan: DemoPlan; port: number }, io: CliIo): Promise<void> {
+  // Loaded here, not at the top: a demo without --serve starts without the server.
+  const { logFileSources } = await import("@telemetry/server");
   const server = await startServing({ sources: logFileSources([options.path]), host: "127.0.0.1", port: options.port, token: undefined }, io);
   const signal = io.interruptSignal();
   const liveRunId = `RUN-LIVE-${new Date().toISOString().slice(11, 19).replaceAll(":", "")}`;

@@ -1,7 +1,7 @@
 // Runs the HTTP server of `telemetry serve` (and `demo --serve`) until
 // Ctrl-C: prints the URL first, reports source errors on stderr (once per
 // distinct message), and closes cleanly.
-import { startTelemetryServer, type SourceList, type TelemetryServer } from "@telemetry/server";
+import type { SourceList, TelemetryServer } from "@telemetry/server";
 import type { CliIo } from "./cli-io.js";
 import { CliUsageError } from "./cli-error.js";
 
@@ -15,6 +15,8 @@ export interface ServeOptions {
 
 export async function startServing(options: ServeOptions, io: CliIo): Promise<TelemetryServer> {
   const reported = new Set<string>();
+  // Loaded here, not at the top: the commands that serve nothing start without the server.
+  const { startTelemetryServer } = await import("@telemetry/server");
   try {
     return await startTelemetryServer({
       sources: options.sources,

@@ -3,7 +3,7 @@
 import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { listRotatedFiles } from "@telemetry/reader";
-import { directorySources, isLoopbackHost, logFileSources, type SourceList } from "@telemetry/server";
+import type { SourceList } from "@telemetry/server";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { isNatsSource, natsEventSource } from "../event-sources.js";
@@ -22,6 +22,8 @@ const OPTIONS = {
 
 // One directory: every <dir>/<name>/events.jsonl in it; otherwise each argument is a log.
 export async function sourcesFromArgs(paths: readonly string[]): Promise<{ sources: SourceList; description: string }> {
+  // Loaded here, not at the top: main imports every command, and only serve needs the server.
+  const { directorySources, logFileSources } = await import("@telemetry/server");
   if (paths.some(isNatsSource)) {
     if (!paths.every(isNatsSource)) throw new CliUsageError("serve either logs or nats:// streams, not both at once");
     const sources = paths.map(natsEventSource);
@@ -78,6 +80,7 @@ Example:
     const port = values.port === undefined ? DEFAULT_SERVE_PORT : parseInteger(values.port, "--port", 0);
     if (port > 65_535) throw new CliUsageError(`invalid --port "${values.port}": expected 0 to 65535`);
     const { sources, description } = await sourcesFromArgs(positionals);
+    const { isLoopbackHost } = await import("@telemetry/server");
     const maxStreamClients = values["max-streams"] === undefined ? undefined : parseInteger(values["max-streams"], "--max-streams", 1);
     const server = await startServing({ sources, host, port, token: values.token, maxStreamClients }, io);
     io.stdout.write(`${server.url}\n`);

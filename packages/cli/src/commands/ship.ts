@@ -2,7 +2,7 @@
 // JetStream stream until Ctrl-C, with progress and lag on a terminal and one
 // line per state change everywhere.
 import { readFileSync } from "node:fs";
-import { credsAuthenticator, shipLog, type NatsClientOptions, type ShipStats } from "@telemetry/ship";
+import type { credsAuthenticator as CredsAuthenticator, NatsClientOptions, ShipStats } from "@telemetry/ship";
 import { CliUsageError } from "../cli-error.js";
 import type { Command } from "../command.js";
 import { ExitCode } from "../exit-code.js";
@@ -69,7 +69,9 @@ Example:
     const from = values.from ?? "start";
     if (from !== "start" && from !== "end") throw new CliUsageError(`invalid --from "${from}": expected start or end`);
 
-    const connection = clientOptions(values, io.env);
+    // Loaded here, not at the top: every other command starts without the NATS client.
+    const { credsAuthenticator, shipLog } = await import("@telemetry/ship");
+    const connection = clientOptions(values, io.env, credsAuthenticator);
     const signal = io.interruptSignal();
     const tty = io.stderr.isTTY === true;
     let statusShown = false;
@@ -125,6 +127,7 @@ function summaryOf(stats: ShipStats): string {
 function clientOptions(
   values: { creds?: string | undefined; user?: string | undefined; "tls-ca"?: string | undefined; "tls-cert"?: string | undefined; "tls-key"?: string | undefined },
   env: Readonly<Record<string, string | undefined>>,
+  credsAuthenticator: typeof CredsAuthenticator,
 ): NatsClientOptions {
   const options: { -readonly [K in keyof NatsClientOptions]: NatsClientOptions[K] } = {};
   if (env.NATS_TOKEN !== undefined && env.NATS_TOKEN !== "") options.token = env.NATS_TOKEN;
