@@ -214,7 +214,7 @@ async function followWriter(dir: string, seconds: number): Promise<FollowResult>
     },
   });
   const bare = new BareFollower(path);
-  const polled: { events: readonly CursorEntry[]; at: number }[] = [];
+  const lags: number[] = [];
   let events = 0;
   const writer = spawn(process.execPath, [program, path, String(FOLLOW_RATE), String(seconds)], { stdio: "inherit" });
   let writing = true;
@@ -238,15 +238,17 @@ async function followWriter(dir: string, seconds: number): Promise<FollowResult>
         bare.poll();
         bareCpu += cpuMicros() - before;
       }
+      const polled: { events: readonly CursorEntry[]; at: number }[] = [];
       const before = cpuMicros();
       for (let caughtUp = false; !caughtUp; ) {
         const poll = await cursor.poll({ maxEvents: 10_000 });
-        // Lags are computed after the measurement: only the cursor's work is timed here.
         polled.push({ events: poll.events, at: performance.timeOrigin + performance.now() });
         events += poll.events.length;
         caughtUp = poll.caughtUp;
       }
       cursorCpu += cpuMicros() - before;
+      // Lags are computed outside the measurement, and the entries dropped, as a follower would.
+      for (const { events: entries, at } of polled) for (const { event } of entries) lags.push(at - (event.attributes?.written_at as number));
       if (!bareFirst) {
         const after = cpuMicros();
         bare.poll();
@@ -262,8 +264,6 @@ async function followWriter(dir: string, seconds: number): Promise<FollowResult>
   const processUsed = cpuMicros() - processCpu;
   const wall = (performance.now() - started) / 1000;
   await exited;
-  const lags: number[] = [];
-  for (const { events: entries, at } of polled) for (const { event } of entries) lags.push(at - (event.attributes?.written_at as number));
   lags.sort((a, b) => a - b);
   const quantile = (q: number): number => lags[Math.min(lags.length - 1, Math.floor(q * lags.length))]!;
   return {
