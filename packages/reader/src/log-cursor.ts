@@ -219,12 +219,8 @@ class FileCursor implements LogCursor {
         this.#current = file;
         this.#size = undefined;
       }
-      const item = file.lines.next();
-      if (item !== undefined) {
-        const entry = this.#take(file, item);
-        if (entry !== undefined) return entry;
-        continue;
-      }
+      const read = this.#nextRead();
+      if (read !== undefined) return read;
       if (!file.sealed && this.#size === undefined) this.#size = this.#look(file);
       if (await file.lines.read(file.sealed ? undefined : this.#size, this.#syncBytes)) continue;
       if (!file.sealed) {
