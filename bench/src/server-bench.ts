@@ -150,8 +150,12 @@ async function fanOutRun(dir: string, name: string, clients: number, seconds: nu
       new Promise<() => void>((resolve, reject) => {
         const req = request(`${served.url}api/stream`, (res) => {
           res.setEncoding("latin1");
+          // The last bytes of the previous chunk go in front: a "\ndata: " split across two chunks counts once.
+          let tail = "";
           res.on("data", (chunk: string) => {
-            for (let at = chunk.indexOf("\ndata: "); at !== -1; at = chunk.indexOf("\ndata: ", at + 7)) delivered++;
+            const text = tail + chunk;
+            for (let at = text.indexOf("\ndata: "); at !== -1; at = text.indexOf("\ndata: ", at + 7)) delivered++;
+            tail = text.slice(-6);
           });
           let closedByUs = false;
           res.on("close", () => {

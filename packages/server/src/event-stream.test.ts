@@ -2,6 +2,7 @@
 // rotation and a restart of the server, live from several logs and from
 // logs that appear in a served directory.
 import { mkdir, readFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import { readEvents } from "@telemetry/reader";
 import type { EventInput } from "@telemetry/schema";
@@ -23,6 +24,49 @@ async function storedIds(path: string): Promise<string[]> {
   const ids: string[] = [];
   for await (const event of readEvents(path)) ids.push(event.event_id);
   return ids;
+}
+
+
+/**
+ * The HTTP chunks of a stream's response body, as sent (a raw socket, so the
+ * chunked framing is visible): resolves once `events` events have arrived.
+ */
+async function rawChunks(server: { port: number }, path: string, events: number, whenConnected?: () => Promise<void>): Promise<string[]> {
+  const socket = connect(server.port, "127.0.0.1");
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  let raw = Buffer.alloc(0);
+  const chunks: string[] = [];
+  let body = -1;
+  let connected = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.on("error", reject);
+      socket.on("data", (data: Buffer) => {
+        raw = Buffer.concat([raw, data]);
+        if (body === -1) {
+          const end = raw.indexOf("\r\n\r\n");
+          if (end === -1) return;
+          body = end + 4;
+        }
+        for (;;) {
+          const sizeEnd = raw.indexOf("\r\n", body);
+          if (sizeEnd === -1) break;
+          const size = Number.parseInt(raw.subarray(body, sizeEnd).toString("latin1"), 16);
+          if (raw.length < sizeEnd + 2 + size + 2) break;
+          chunks.push(raw.subarray(sizeEnd + 2, sizeEnd + 2 + size).toString("utf8"));
+          body = sizeEnd + 2 + size + 2;
+        }
+        if (!connected && chunks.length > 0 && whenConnected !== undefined) {
+          connected = true;
+          whenConnected().catch(reject);
+        }
+        if (chunks.join("").split("\ndata: ").length - 1 >= events) resolve();
+      });
+    });
+  } finally {
+    socket.destroy();
+  }
+  return chunks;
 }
 
 describe("event stream", () => {
@@ -165,5 +209,19 @@ describe("event stream", () => {
     expect((await getJson<RunsPage>(apiUrl(server, "/api/runs"))).runs.map((r) => r.run_id)).toEqual(["RUN-2", "RUN-1"]);
     expect(new Set(client.messages.map((m) => JSON.parse(m.data) as { event_id: string }).map((e) => e.event_id))).toEqual(new Set(await storedIds(second.path)));
     client.close();
+  });
+  it("sends the events of one read as one HTTP chunk, not a chunk per event, in catch-up and live", async () => {
+    const log = await testLog();
+    await Promise.all(numbered(0, 300).map((event) => log.writer.emit(event)));
+    const server = await serveForTest({ paths: [log.path] });
+    // Catch-up from the replay buffer: all 300 in one chunk (they were one write per event: 300 chunks).
+    const history = (await rawChunks(server, "/api/stream?from=start", 300)).filter((chunk) => chunk.includes("data: "));
+    expect(history.join("").split("\ndata: ")).toHaveLength(301);
+    expect(history).toHaveLength(1);
+    // Live: 300 events stored by one write(2) reach the client in the chunks of the hub's polls that saw them.
+    const live = await rawChunks(server, "/api/stream", 300, () => Promise.all(numbered(300, 300).map((event) => log.writer.emit(event))).then(() => undefined));
+    const withEvents = live.filter((chunk) => chunk.includes("data: "));
+    expect(withEvents.join("").split("\ndata: ")).toHaveLength(301);
+    expect(withEvents.length).toBeLessThanOrEqual(3);
   });
 });
