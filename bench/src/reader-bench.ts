@@ -292,10 +292,10 @@ const TMPFS_MAGIC = 0x01021994;
 /**
  * A fresh directory on /dev/shm when it is a tmpfs with room for `bytes`
  * twice over, else undefined. The read benchmarks compare readers of a
- * file in memory: on ext4, this VM's memory manager (DAMON, "pageout" of
- * regions it sees as cold) evicts page cache under a running benchmark, and
- * a contestant that then reads from the disk measured at half its speed
- * (readline + JSON.parse at 312,000 lines/s against ~650,000 in other runs).
+ * file in memory, and on ext4 that cannot be promised: this VM's memory
+ * manager (DAMON, "pageout" of regions it sees as cold) evicts page cache
+ * (the 1 GB log was 631 MB resident after ten idle minutes), and a pass
+ * that meets evicted pages reads from the disk.
  */
 function memoryDir(bytes: number): string | undefined {
   try {

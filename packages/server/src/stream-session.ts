@@ -34,6 +34,8 @@ export class StreamSession {
   #unsubscribe: (() => void) | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
   #closed = false;
+  /** Messages of the hub's current poll not written yet (see #tryJoin). */
+  #live: Buffer[] = [];
   readonly done: Promise<void>;
 
   constructor(options: StreamSessionOptions) {
@@ -149,9 +151,6 @@ export class StreamSession {
     });
     return true;
   }
-
-  /** Messages of the hub's current poll not written yet (see #tryJoin). */
-  #live: Buffer[] = [];
 
   readonly #flushLive = (): void => {
     const messages = this.#live;
